@@ -1,0 +1,90 @@
+// The table of resources kubesim serves: for each, its group/version, kind, plural
+// resource name, scope, short names, categories and subresources, as Kubernetes'
+// discovery documents list them. The apiserver's discovery, the client's URL
+// building and the informers all read this one table.
+
+import type { KubeObject } from './meta.ts';
+
+export interface ResourceType<T extends KubeObject = KubeObject> {
+  group: string;
+  version: string;
+  kind: string;
+  /** plural, lower case: `deployments` */
+  resource: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: readonly string[];
+  categories: readonly string[];
+  /** e.g. ['status', 'scale'] */
+  subresources: readonly string[];
+  /** phantom field carrying the object type; never set */
+  readonly __type?: T;
+}
+
+export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): string {
+  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+}
+
+function def<T extends KubeObject = KubeObject>(
+  group: string,
+  version: string,
+  kind: string,
+  resource: string,
+  namespaced: boolean,
+  opts: { shortNames?: string[]; categories?: string[]; subresources?: string[] } = {},
+): ResourceType<T> {
+  return {
+    group,
+    version,
+    kind,
+    resource,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames: opts.shortNames ?? [],
+    categories: opts.categories ?? [],
+    subresources: opts.subresources ?? [],
+  };
+}
+
+const all = ['all'];
+
+export const resources = {
+  pods: def('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: all, subresources: ['status', 'binding', 'eviction', 'log'] }),
+  nodes: def('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status', 'proxy'] }),
+  services: def('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
+  endpoints: def('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
+  namespaces: def('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  configmaps: def('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
+  secrets: def('', 'v1', 'Secret', 'secrets', true),
+  events: def('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  persistentvolumes: def('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
+  persistentvolumeclaims: def('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
+  serviceaccounts: def('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
+  deployments: def('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: all, subresources: ['status', 'scale'] }),
+  replicasets: def('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: all, subresources: ['status', 'scale'] }),
+  statefulsets: def('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: all, subresources: ['status', 'scale'] }),
+  daemonsets: def('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: all, subresources: ['status'] }),
+  controllerrevisions: def('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
+  jobs: def('batch', 'v1', 'Job', 'jobs', true, { categories: all, subresources: ['status'] }),
+  cronjobs: def('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: all, subresources: ['status'] }),
+  leases: def('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  endpointslices: def('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
+  poddisruptionbudgets: def('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: ['status'] }),
+  priorityclasses: def('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  eventsV1: def('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  storageclasses: def('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
+} as const;
+
+export type ResourceName = keyof typeof resources;
+
+export const allResources: readonly ResourceType[] = Object.values(resources);
+
+/** Find a resource by group and plural name (`apps`, `deployments`). */
+export function findResource(group: string, resource: string): ResourceType | undefined {
+  return allResources.find((r) => r.group === group && r.resource === resource);
+}
+
+/** Find a resource by apiVersion and kind (`apps/v1`, `Deployment`). */
+export function findResourceByKind(apiVersion: string, kind: string): ResourceType | undefined {
+  return allResources.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}

@@ -1,0 +1,2 @@
+export * from './kv.ts';
+export * from './errors.ts';
