@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './api/meta.ts';
 export * from './api/resources.ts';
 export * from './client/types.ts';
+export * from './api/kind.ts';

@@ -1,0 +1,25 @@
+// What the API machinery knows about one kind, apart from storage: its schema,
+// Kubernetes' defaulting (pkg/apis/<group>/<version>/defaults.go), its validation
+// (pkg/apis/<group>/validation) and its selectable fields (for field selectors).
+// The apiserver's registry runs these on every write, over HTTP or in process.
+// Each kind defines one of these in its own file beside this one.
+
+import type { z } from 'zod';
+import type { StatusCause } from '../errors.ts';
+import type { KubeObject } from './meta.ts';
+import type { ResourceType } from './resources.ts';
+
+export interface KindDefinition<T extends KubeObject = KubeObject> {
+  type: ResourceType<T>;
+  /** the object's shape; unknown fields pass through (the apiserver prunes or rejects per fieldValidation) */
+  schema: z.ZodType<T>;
+  /** fill in Kubernetes' defaults, in place (idempotent) */
+  setDefaults(obj: T): void;
+  /** causes for an invalid new object (field paths like `spec.replicas`); [] when valid */
+  validate(obj: T): StatusCause[];
+  /** causes for an invalid update, incl. changes to immutable fields */
+  validateUpdate(obj: T, old: T): StatusCause[];
+  /** the values field selectors may test, e.g. `{ 'spec.nodeName': 'node-1', 'status.phase': 'Running' }`
+   *  (metadata.name and metadata.namespace are added by the caller) */
+  selectableFields(obj: T): Record<string, string>;
+}
