@@ -2,7 +2,7 @@
 // Field names and meanings are Kubernetes' own (k8s.io/apimachinery meta/v1).
 // The zod schemas in this folder infer types compatible with these interfaces.
 
-export interface OwnerReference {
+export type OwnerReference = {
   apiVersion: string;
   kind: string;
   name: string;
@@ -11,7 +11,7 @@ export interface OwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
-export interface ManagedFieldsEntry {
+export type ManagedFieldsEntry = {
   manager?: string;
   operation?: 'Apply' | 'Update';
   apiVersion?: string;
@@ -21,7 +21,7 @@ export interface ManagedFieldsEntry {
   subresource?: string;
 }
 
-export interface ObjectMeta {
+export type ObjectMeta = {
   name?: string;
   generateName?: string;
   namespace?: string;
@@ -38,7 +38,7 @@ export interface ObjectMeta {
   managedFields?: ManagedFieldsEntry[];
 }
 
-export interface ListMeta {
+export type ListMeta = {
   resourceVersion?: string;
   continue?: string;
   remainingItemCount?: number;

@@ -1,0 +1,35 @@
+import { it, expect } from 'vitest';
+import { VirtualClock, seededRandom, resources, allResources } from '@kubesim/shared';
+import { createMemoryStore } from '../../../store/src/index.ts';
+import { Registry } from '../../../apiserver/src/registry/registry.ts';
+import { createInProcessClient } from '../../../apiserver/src/registry/in-process-client.ts';
+
+it('probe', async () => {
+  const clock = new VirtualClock(1_700_000_000_000);
+  const store = createMemoryStore();
+  const registry = new Registry({ store, clock, random: seededRandom(1), resources: allResources });
+  await registry.start();
+  const c = createInProcessClient(registry);
+  const nss = await c.list(resources.namespaces);
+  console.log(JSON.stringify(nss.items.map(n => [n.metadata.name, (n as any).spec, (n as any).status])));
+  const rs = await c.create(resources.configmaps, { metadata: { name: 'r', namespace: 'default' }, data: {} } as any);
+  const pod = await c.create(resources.pods, { metadata: { name: 'p', namespace: 'default', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'r', uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }] }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'x' }] } } as any);
+  console.log(JSON.stringify(pod.spec));
+  const d = await c.delete(resources.configmaps, 'r', { namespace: 'default', propagationPolicy: 'Foreground' });
+  console.log(JSON.stringify(d));
+  const dp = await c.delete(resources.pods, 'p', { namespace: 'default' });
+  console.log(JSON.stringify(dp.metadata));
+  await c.create(resources.namespaces, { metadata: { name: 'x' } } as any);
+  const dn = await c.delete(resources.namespaces, 'x');
+  console.log(JSON.stringify(dn));
+  const ns = await c.get(resources.namespaces, 'x') as any;
+  ns.spec.finalizers = [];
+  const f = await c.updateSubresource(resources.namespaces, 'x', 'finalize', ns);
+  console.log(JSON.stringify(f));
+  await expect(c.get(resources.namespaces, 'x')).rejects.toThrow();
+  const lease = await c.create(resources.leases, { metadata: { name: 'n1', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'n1', renewTime: '2023-11-14T22:13:20.000000Z', leaseDurationSeconds: 40 } } as any);
+  console.log(JSON.stringify(lease));
+  const node = await c.create(resources.nodes, { metadata: { name: 'n1' }, spec: {}, status: { conditions: [{ type: 'Ready', status: 'True' }] } } as any);
+  console.log(JSON.stringify(node));
+  await registry.stop();
+});

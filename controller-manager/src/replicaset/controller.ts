@@ -1,0 +1,80 @@
+// The ReplicaSet controller keeps `spec.replicas` pods running for each ReplicaSet.
+// Kubernetes (pkg/controller/replicaset): on any change to a ReplicaSet or its pods, it
+// claims the pods its selector matches (adopting orphans, releasing pods that no longer
+// match), creates or deletes pods to reach the count — in slow-start batches, guarded by
+// expectations so a burst never over-creates — and writes status.
+// kubesim: the same loop over shared informers; expectations count creations and
+// deletions (Kubernetes also tracks which pod UIDs it deleted); burst limit 500.
+
+import { runController, createWorkQueue, getControllerOf, labelSelectorAsSelector, metaNamespaceKey, finalStateOf, resources } from '@kubesim/shared';
+import type { Pod, ReplicaSet } from '@kubesim/shared';
+import type { ControllerContext, RunningController } from '../context.ts';
+import { ControllerExpectations } from './expectations.ts';
+import { syncReplicaSet } from './sync.ts';
+
+export const REPLICASET_CONTROLLER = 'replicaset-controller';
+
+export function startReplicaSetController(ctx: ControllerContext): RunningController {
+  const rsInformer = ctx.informers.forResource(resources.replicasets);
+  const podInformer = ctx.informers.forResource(resources.pods);
+  const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'replicaset' });
+  const expectations = new ControllerExpectations(ctx.clock);
+
+  const enqueue = (rs: ReplicaSet): void => queue.add(metaNamespaceKey(rs));
+
+  /** the ReplicaSet that controls this pod, or (for an orphan) every one that could adopt it */
+  const ownersOf = (pod: Pod): string[] => {
+    const ns = pod.metadata.namespace ?? '';
+    const ref = getControllerOf(pod);
+    if (ref) {
+      if (ref.kind !== 'ReplicaSet') return [];
+      const rs = rsInformer.store.get(`${ns}/${ref.name}`);
+      return rs && rs.metadata.uid === ref.uid ? [`${ns}/${ref.name}`] : [];
+    }
+    return rsInformer.store
+      .byIndex('namespace', ns)
+      .filter((rs) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels ?? {}))
+      .map(metaNamespaceKey);
+  };
+
+  rsInformer.addEventHandler({
+    onAdd: enqueue,
+    onUpdate: (_old, rs) => enqueue(rs),
+    onDelete: (obj) => {
+      const key = metaNamespaceKey(finalStateOf(obj));
+      expectations.delete(key);
+      queue.add(key);
+    },
+  });
+  podInformer.addEventHandler({
+    onAdd: (pod) => {
+      for (const key of ownersOf(pod)) {
+        if (getControllerOf(pod)) expectations.creationObserved(key);
+        queue.add(key);
+      }
+    },
+    onUpdate: (old, pod) => {
+      if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) {
+        for (const key of ownersOf(pod)) expectations.deletionObserved(key);
+      }
+      for (const key of new Set([...ownersOf(old), ...ownersOf(pod)])) queue.add(key);
+    },
+    onDelete: (obj) => {
+      const pod = finalStateOf(obj);
+      for (const key of ownersOf(pod)) {
+        if (!pod.metadata.deletionTimestamp) expectations.deletionObserved(key);
+        queue.add(key);
+      }
+    },
+  });
+
+  const stop = runController({
+    name: REPLICASET_CONTROLLER,
+    queue,
+    workers: ctx.workers ?? 5,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    reconcile: (key) => syncReplicaSet(ctx, { rsInformer, podInformer, expectations }, key),
+  });
+  return { name: REPLICASET_CONTROLLER, stop };
+}
