@@ -1,1 +1,75 @@
-export {};
+// @kubesim/controller-manager: Kubernetes' controllers as reconcile loops over shared
+// informers, talking only to the apiserver through a Client. startControllerManager()
+// runs the chosen controllers in one process (kube-controller-manager's role).
+
+import { SharedInformerFactory, createEventRecorder, noopLogger, realClock, systemRandom } from '@kubesim/shared';
+import type { Client, Clock, LoggerLike, Random } from '@kubesim/shared';
+import type { ControllerContext, RunningController } from './context.ts';
+import { startDeploymentController } from './deployment/controller.ts';
+import { startReplicaSetController } from './replicaset/controller.ts';
+
+export type { ControllerContext, RunningController, EventRecorderLike } from './context.ts';
+export { startDeploymentController } from './deployment/controller.ts';
+export { startReplicaSetController } from './replicaset/controller.ts';
+export { templateForRollback } from './deployment/rollback.ts';
+
+export type ControllerStarter = (ctx: ControllerContext) => RunningController;
+
+/** Every controller kubesim has, by kube-controller-manager's names for them. */
+export const controllerStarters: Record<string, ControllerStarter> = {
+  replicaset: startReplicaSetController,
+  deployment: startDeploymentController,
+};
+
+export interface ControllerManagerOptions {
+  client: Client;
+  clock?: Clock;
+  random?: Random;
+  logger?: LoggerLike;
+  /** controller names (default: all); see controllerStarters */
+  controllers?: readonly string[];
+  /** extra controllers, e.g. a user's own in the simulation kit */
+  extra?: Record<string, ControllerStarter>;
+  workers?: number;
+  /** informers to share with other in-process components */
+  informers?: SharedInformerFactory;
+}
+
+export interface ControllerManager {
+  informers: SharedInformerFactory;
+  controllers: RunningController[];
+  stop(): Promise<void>;
+}
+
+export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
+  const clock = opts.clock ?? realClock;
+  const logger = opts.logger ?? noopLogger;
+  const informers = opts.informers ?? new SharedInformerFactory({ client: opts.client, clock, logger });
+  const recorder = createEventRecorder({ client: opts.client, clock, component: 'controller-manager', logger });
+  const ctx: ControllerContext = {
+    client: opts.client,
+    clock,
+    random: opts.random ?? systemRandom(),
+    informers,
+    logger,
+    recorder: { event: (obj, type, reason, message) => recorder.event(obj, type, reason, message) },
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+  };
+  const starters = { ...controllerStarters, ...opts.extra };
+  const names = opts.controllers ?? Object.keys(starters);
+  const controllers: RunningController[] = [];
+  for (const name of names) {
+    const start = starters[name];
+    if (!start) throw new Error(`unknown controller "${name}" (known: ${Object.keys(starters).join(', ')})`);
+    controllers.push(start(ctx));
+  }
+  informers.start();
+  return {
+    informers,
+    controllers,
+    async stop() {
+      await Promise.all(controllers.map((c) => c.stop()));
+      await informers.stop();
+    },
+  };
+}

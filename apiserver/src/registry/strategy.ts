@@ -1,0 +1,80 @@
+// A resource's strategy, as Kubernetes' generic registry calls it: what the registry
+// does around storage for one kind. Generic behaviour comes from the kind's
+// KindDefinition (defaults, validation, selectable fields); the few kinds with extra
+// rules (pods, services, namespaces, events) add hooks in ./kinds/. Adding a kind is a
+// line in `strategies` below (or nothing: every resource in the table gets the default).
+import * as shared from '@kubesim/shared';
+import type { DeleteOptions, KindDefinition, KubeObject, ResourceType, StatusCause } from '@kubesim/shared';
+
+/** what the hooks may use; supplied by the registry */
+export interface HookContext {
+  now: number;
+  dryRun: boolean;
+}
+
+export interface Strategy {
+  /** the resource has a status subresource: main-resource writes keep the old status */
+  hasStatus: boolean;
+  /** metadata.generation is kept (1 on create, +1 per spec change) */
+  usesGeneration: boolean;
+  /** a PUT of a missing object creates it (Kubernetes' AllowCreateOnUpdate) */
+  allowCreateOnUpdate: boolean;
+  /** objects expire after this many seconds (store lease), e.g. events */
+  ttlSeconds?: number;
+  /** PrepareForCreate: reset what clients may not set (usually status) */
+  prepareForCreate?(obj: KubeObject): void;
+  /** extra checks Kubernetes makes beyond the KindDefinition */
+  validate?(obj: KubeObject): StatusCause[];
+  /** grace period for a delete: > 0 means graceful (pods); undefined means immediate */
+  gracePeriod?(obj: KubeObject, opts: DeleteOptions): number | undefined;
+}
+
+const defaults: Strategy = { hasStatus: false, usesGeneration: false, allowCreateOnUpdate: false };
+
+const resetStatus = (status: Record<string, unknown>) => (obj: KubeObject): void => {
+  (obj as KubeObject & { status?: unknown }).status = structuredClone(status);
+};
+
+/** per-resource overrides, keyed `<group>/<resource>` */
+const strategies: Record<string, Partial<Strategy>> = {
+  '/nodes': { hasStatus: true },
+  '/services': { hasStatus: true, allowCreateOnUpdate: true, prepareForCreate: resetStatus({}) },
+  '/persistentvolumes': { hasStatus: true, prepareForCreate: resetStatus({ phase: 'Pending' }) },
+  '/persistentvolumeclaims': { hasStatus: true, prepareForCreate: resetStatus({ phase: 'Pending' }) },
+  '/endpoints': { allowCreateOnUpdate: true },
+  '/events': { allowCreateOnUpdate: true, ttlSeconds: 3600 },
+  'events.k8s.io/events': { allowCreateOnUpdate: true, ttlSeconds: 3600 },
+  'coordination.k8s.io/leases': { allowCreateOnUpdate: true },
+  'apps/deployments': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+  'apps/replicasets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ replicas: 0 }) },
+  'apps/statefulsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ replicas: 0 }) },
+  'apps/daemonsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+  'batch/jobs': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+  'batch/cronjobs': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+  'policy/poddisruptionbudgets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+};
+
+const extra = new Map<string, Partial<Strategy>>();
+
+/** let a kind file (./kinds/*.ts) add hooks */
+export function extendStrategy(group: string, resource: string, s: Partial<Strategy>): void {
+  extra.set(`${group}/${resource}`, { ...(extra.get(`${group}/${resource}`) ?? {}), ...s });
+}
+
+export function strategyFor(type: ResourceType): Strategy {
+  const key = `${type.group}/${type.resource}`;
+  return { ...defaults, ...(strategies[key] ?? {}), ...(extra.get(key) ?? {}) };
+}
+
+type DefinitionLookup = (type: ResourceType) => KindDefinition | undefined;
+
+/** the kind's definition from @kubesim/shared (undefined while a kind has none) */
+export function definitionOf(type: ResourceType): KindDefinition | undefined {
+  const lookup = (shared as unknown as { definitionFor?: DefinitionLookup }).definitionFor;
+  if (typeof lookup !== 'function') return undefined;
+  try {
+    return lookup(type);
+  } catch {
+    return undefined;
+  }
+}
