@@ -1,0 +1,147 @@
+// `kubesim <component>`: run one component alone, against any apiserver. This is how
+// `kubesim up` runs each of them as its own process, and how kubesim spreads over
+// machines. Each component gets its client from --kubeconfig (or --server/--token), the
+// real clock and an OS-seeded random source, and stops cleanly on SIGINT/SIGTERM.
+
+import { readFileSync } from 'node:fs';
+import { createLogger, realClock, systemRandom } from '@kubesim/shared';
+import { startApiserver } from '@kubesim/apiserver';
+import { startScheduler } from '@kubesim/scheduler';
+import { startControllerManager } from '@kubesim/controller-manager';
+import { startKubeletSim } from '@kubesim/kubelet-sim';
+import { startProxySim } from '@kubesim/proxy-sim';
+import { connect, connectOptions } from '../connect.ts';
+import { UsageError, helpText, intFlag, parseFlags, type FlagSpecs } from '../flags.ts';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+interface ComponentDef {
+  summary: string;
+  flags: FlagSpecs;
+  start(flags: Record<string, unknown>): Promise<Stoppable>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export const components: Record<string, ComponentDef> = {
+  apiserver: {
+    summary: 'The Kubernetes API over the store: REST, watch, discovery, OpenAPI, authentication.',
+    flags: {
+      'data-dir': { type: 'string', help: 'data dir (store, certificates, tokens)', default: '.kubesim' },
+      port: { type: 'string', help: 'port on 127.0.0.1', default: '6443' },
+      store: { type: 'string', help: 'level or memory', default: 'level' },
+      'insecure-http': { type: 'boolean', help: 'plain HTTP, no authentication (debugging only)' },
+      'advertise-address': { type: 'string', help: 'an extra address for the serving certificate and the kubernetes Service' },
+    },
+    async start(f) {
+      const store = str(f['store']);
+      if (store !== 'level' && store !== 'memory') throw new UsageError(`--store must be level or memory, got "${store}"`);
+      const server = await startApiserver({
+        dataDir: str(f['data-dir'])!,
+        port: intFlag('port', str(f['port']), 0, 65535)!,
+        host: '127.0.0.1',
+        store,
+        insecureHttp: Boolean(f['insecure-http']),
+        ...(str(f['advertise-address']) ? { advertiseAddress: str(f['advertise-address'])! } : {}),
+        logger: createLogger('apiserver'),
+      });
+      console.error(`apiserver listening on ${server.url}`);
+      return { stop: () => server.close() };
+    },
+  },
+  scheduler: {
+    summary: "kube-scheduler's framework and default profile: binds pending pods to nodes.",
+    flags: {
+      ...connectOptions,
+      config: { type: 'string', help: 'KubeSchedulerConfiguration YAML file' },
+      'debug-port': { type: 'string', help: 'port of the explanations endpoint on 127.0.0.1 (0: any)', default: '0' },
+    },
+    async start(f) {
+      const client = connect(f, 'kubesim-scheduler');
+      const config = str(f['config']);
+      const s = await startScheduler({
+        client,
+        clock: realClock,
+        random: systemRandom(),
+        logger: createLogger('scheduler'),
+        debugPort: intFlag('debug-port', str(f['debug-port']), 0, 65535)!,
+        ...(config ? { config: readFileSync(config, 'utf8') } : {}),
+      });
+      return { stop: () => s.stop() };
+    },
+  },
+  'controller-manager': {
+    summary: 'The workload, garbage-collection, namespace and node controllers.',
+    flags: {
+      ...connectOptions,
+      controllers: { type: 'string', help: 'comma-separated controller names (default: all)' },
+    },
+    async start(f) {
+      const client = connect(f, 'kubesim-controller-manager');
+      const names = str(f['controllers'])?.split(',').map((s) => s.trim()).filter(Boolean);
+      const cm = await startControllerManager({ client, clock: realClock, random: systemRandom(), logger: createLogger('controller-manager'), ...(names ? { controllers: names } : {}) });
+      return { stop: () => cm.stop() };
+    },
+  },
+  'kubelet-sim': {
+    summary: 'Virtual nodes that run pods the way a kubelet would, without containers.',
+    flags: {
+      ...connectOptions,
+      nodes: { type: 'string', help: 'number of nodes', default: '3' },
+      'node-pool': { type: 'string', help: 'node-pool YAML file (instead of --nodes)' },
+      'http-port': { type: 'string', help: 'port of the kubelet endpoint (logs, node actions) on 127.0.0.1 (0: any)', default: '0' },
+    },
+    async start(f) {
+      const client = connect(f, 'kubesim-kubelet-sim');
+      const pool = str(f['node-pool']);
+      const k = await startKubeletSim({
+        client,
+        clock: realClock,
+        random: systemRandom(),
+        logger: createLogger('kubelet-sim'),
+        nodes: pool ? { poolYaml: readFileSync(pool, 'utf8') } : intFlag('nodes', str(f['nodes']), 0, 100_000)!,
+        httpPort: intFlag('http-port', str(f['http-port']), 0, 65535)!,
+      });
+      return { stop: () => k.stop() };
+    },
+  },
+  'proxy-sim': {
+    summary: 'Makes Services reachable on 127.0.0.1 and balances connections round-robin.',
+    flags: { ...connectOptions },
+    async start(f) {
+      const client = connect(f, 'kubesim-proxy-sim');
+      const p = await startProxySim({ client, clock: realClock, logger: createLogger('proxy-sim') });
+      return { stop: () => p.stop() };
+    },
+  },
+};
+
+export async function runComponentInProcess(name: string, argv: string[]): Promise<Stoppable> {
+  const def = components[name];
+  if (!def) throw new UsageError(`unknown component "${name}"`);
+  const { flags } = parseFlags(argv, def.flags);
+  return def.start(flags as Record<string, unknown>);
+}
+
+/** `kubesim <component> [flags]` in the foreground until SIGINT/SIGTERM. */
+export async function runComponent(name: string, argv: string[]): Promise<void> {
+  const def = components[name]!;
+  const { flags, help } = parseFlags(argv, def.flags);
+  if (help) {
+    console.log(helpText(`kubesim ${name} [flags]`, def.summary, def.flags));
+    return;
+  }
+  const running = await def.start(flags as Record<string, unknown>);
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    await running.stop().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  await new Promise(() => {});
+}
