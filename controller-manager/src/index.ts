@@ -45,14 +45,12 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const clock = opts.clock ?? realClock;
   const logger = opts.logger ?? noopLogger;
   const informers = opts.informers ?? new SharedInformerFactory({ client: opts.client, clock, logger });
-  const recorder = createEventRecorder({ client: opts.client, clock, component: 'controller-manager', logger });
-  const ctx: ControllerContext = {
+  const base: Omit<ControllerContext, 'recorder'> = {
     client: opts.client,
     clock,
     random: opts.random ?? systemRandom(),
     informers,
     logger,
-    recorder: { event: (obj, type, reason, message) => recorder.event(obj, type, reason, message) },
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   };
   const starters = { ...controllerStarters, ...opts.extra };
@@ -61,7 +59,9 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   for (const name of names) {
     const start = starters[name];
     if (!start) throw new Error(`unknown controller "${name}" (known: ${Object.keys(starters).join(', ')})`);
-    controllers.push(start(ctx));
+    // Each controller reports events under its own name, as in Kubernetes (`deployment-controller`).
+    const recorder = createEventRecorder({ client: opts.client, clock, component: `${name}-controller`, logger });
+    controllers.push(start({ ...base, recorder: { event: (obj, type, reason, message) => recorder.event(obj, type, reason, message) } }));
   }
   informers.start();
   return {

@@ -3,8 +3,7 @@
 // Running and Ready as soon as it appears (no scheduler, no nodes). The simulation kit
 // replaces this with the real components once they exist.
 
-import { Registry } from '../../apiserver/src/registry/registry.ts';
-import { createInProcessClient } from '../../apiserver/src/registry/in-process-client.ts';
+import { Registry, createInProcessClient } from '@kubesim/apiserver';
 import { createMemoryStore } from '@kubesim/store';
 import { SharedInformerFactory, createLogger, allResources, formatTime, realClock, resources, seededRandom, isNotFound } from '@kubesim/shared';
 import type { Client, Pod } from '@kubesim/shared';

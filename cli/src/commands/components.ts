@@ -2,14 +2,10 @@
 // `kubesim up` runs each of them as its own process, and how kubesim spreads over
 // machines. Each component gets its client from --kubeconfig (or --server/--token), the
 // real clock and an OS-seeded random source, and stops cleanly on SIGINT/SIGTERM.
+// Each component's package is imported only when that component runs.
 
 import { readFileSync } from 'node:fs';
 import { createLogger, realClock, systemRandom } from '@kubesim/shared';
-import { startApiserver } from '@kubesim/apiserver';
-import { startScheduler } from '@kubesim/scheduler';
-import { startControllerManager } from '@kubesim/controller-manager';
-import { startKubeletSim } from '@kubesim/kubelet-sim';
-import { startProxySim } from '@kubesim/proxy-sim';
 import { connect, connectOptions } from '../connect.ts';
 import { UsageError, helpText, intFlag, parseFlags, type FlagSpecs } from '../flags.ts';
 
@@ -38,7 +34,7 @@ export const components: Record<string, ComponentDef> = {
     async start(f) {
       const store = str(f['store']);
       if (store !== 'level' && store !== 'memory') throw new UsageError(`--store must be level or memory, got "${store}"`);
-      const server = await startApiserver({
+      const server = await (await import('@kubesim/apiserver')).startApiserver({
         dataDir: str(f['data-dir'])!,
         port: intFlag('port', str(f['port']), 0, 65535)!,
         host: '127.0.0.1',
@@ -61,7 +57,7 @@ export const components: Record<string, ComponentDef> = {
     async start(f) {
       const client = connect(f, 'kubesim-scheduler');
       const config = str(f['config']);
-      const s = await startScheduler({
+      const s = await (await import('@kubesim/scheduler')).startScheduler({
         client,
         clock: realClock,
         random: systemRandom(),
@@ -81,7 +77,7 @@ export const components: Record<string, ComponentDef> = {
     async start(f) {
       const client = connect(f, 'kubesim-controller-manager');
       const names = str(f['controllers'])?.split(',').map((s) => s.trim()).filter(Boolean);
-      const cm = await startControllerManager({ client, clock: realClock, random: systemRandom(), logger: createLogger('controller-manager'), ...(names ? { controllers: names } : {}) });
+      const cm = await (await import('@kubesim/controller-manager')).startControllerManager({ client, clock: realClock, random: systemRandom(), logger: createLogger('controller-manager'), ...(names ? { controllers: names } : {}) });
       return { stop: () => cm.stop() };
     },
   },
@@ -96,7 +92,7 @@ export const components: Record<string, ComponentDef> = {
     async start(f) {
       const client = connect(f, 'kubesim-kubelet-sim');
       const pool = str(f['node-pool']);
-      const k = await startKubeletSim({
+      const k = await (await import('@kubesim/kubelet-sim')).startKubeletSim({
         client,
         clock: realClock,
         random: systemRandom(),
@@ -112,7 +108,7 @@ export const components: Record<string, ComponentDef> = {
     flags: { ...connectOptions },
     async start(f) {
       const client = connect(f, 'kubesim-proxy-sim');
-      const p = await startProxySim({ client, clock: realClock, logger: createLogger('proxy-sim') });
+      const p = await (await import('@kubesim/proxy-sim')).startProxySim({ client, clock: realClock, logger: createLogger('proxy-sim') });
       return { stop: () => p.stop() };
     },
   },
