@@ -51,7 +51,7 @@ const strategies: Record<string, Partial<Strategy>> = {
   'apps/daemonsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
   'batch/jobs': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
   'batch/cronjobs': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
-  'policy/poddisruptionbudgets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+  'policy/poddisruptionbudgets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }) },
 };
 
 const extra = new Map<string, Partial<Strategy>>();

@@ -1,0 +1,126 @@
+// A component's view of the in-process apiserver in the simulation: the real Client,
+// wrapped so that every write and every watch delivery lands in the trace, and so that
+// faults (conflicts, expired or dropped watches, latency, lost bindings) can be injected
+// between this component and the apiserver.
+
+import { ApiError, expired, conflict as conflictError } from '@kubesim/shared';
+import type { Client, KubeObject, ResourceType, WatchEvent, WatchStream } from '@kubesim/shared';
+import type { Clock } from '@kubesim/shared';
+import type { FaultState } from './faults.ts';
+import type { Trace, TraceOp } from './trace.ts';
+
+export interface TracedClient extends Client {
+  /** end every open watch of this component (its reflectors re-watch) */
+  dropWatches(): void;
+}
+
+export function traceClient(inner: Client, component: string, clock: Clock, trace: Trace, faults: () => FaultState): TracedClient {
+  const open = new Set<WatchStream>();
+  const delay = async (): Promise<void> => {
+    const ms = faults().latencyMs;
+    if (ms > 0) await clock.sleep(ms);
+  };
+  const note = (op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, extra: { detail?: string; resourceVersion?: string | undefined; error?: string } = {}): void => {
+    trace.record({
+      t: clock.now(),
+      component,
+      op,
+      resource: type.resource,
+      ...(ns ? { namespace: ns } : {}),
+      ...(name ? { name } : {}),
+      ...(extra.detail ? { detail: extra.detail } : {}),
+      ...(extra.resourceVersion ? { resourceVersion: extra.resourceVersion } : {}),
+      ...(extra.error ? { error: extra.error } : {}),
+    });
+  };
+  async function write<R>(op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, call: () => Promise<R>, detail?: string): Promise<R> {
+    await delay();
+    try {
+      const out = await call();
+      const rv = (out as KubeObject | undefined)?.metadata?.resourceVersion;
+      note(op, type, ns, name ?? (out as KubeObject | undefined)?.metadata?.name, { ...(detail ? { detail } : {}), resourceVersion: rv });
+      return out;
+    } catch (err) {
+      note(op, type, ns, name, { ...(detail ? { detail } : {}), error: err instanceof ApiError ? (err.reason ?? String(err.code)) : 'Error' });
+      throw err;
+    }
+  }
+  const takeConflict = (type: ResourceType, name: string): void => {
+    const f = faults();
+    if (f.conflicts > 0) {
+      f.conflicts--;
+      throw conflictError(type.resource, type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+    }
+  };
+
+  const client: TracedClient = {
+    async get(type, name, opts) {
+      await delay();
+      return inner.get(type, name, opts);
+    },
+    async list(type, opts) {
+      await delay();
+      return inner.list(type, opts);
+    },
+    watch<T extends KubeObject>(type: ResourceType<T>, opts: Parameters<Client['watch']>[1] = {}): WatchStream<T> {
+      const f = faults();
+      let stream: WatchStream<T>;
+      if (f.expiredWatches > 0) {
+        f.expiredWatches--;
+        const status = expired(`too old resource version: ${opts.resourceVersion ?? '0'}`).status;
+        stream = { close() {}, async *[Symbol.asyncIterator]() { yield { type: 'ERROR', object: status as unknown as T }; } };
+      } else stream = inner.watch(type, opts);
+      const wrapped: WatchStream<T> = {
+        close: () => {
+          open.delete(wrapped as WatchStream);
+          stream.close();
+        },
+        async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<T>> {
+          try {
+            for await (const ev of stream) {
+              note('watch', type, ev.object.metadata?.namespace, ev.object.metadata?.name, { detail: ev.type, resourceVersion: ev.object.metadata?.resourceVersion });
+              yield ev;
+            }
+          } finally {
+            open.delete(wrapped as WatchStream);
+          }
+        },
+      };
+      open.add(wrapped as WatchStream);
+      return wrapped;
+    },
+    create: (type, obj, opts) => write('create', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, () => inner.create(type, obj, opts)),
+    update: (type, obj, opts) =>
+      write('update', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, async () => {
+        takeConflict(type, obj.metadata.name ?? '');
+        return inner.update(type, obj, opts);
+      }, opts?.subresource),
+    patch: (type, name, patch, opts) =>
+      write('patch', type, opts.namespace, name, async () => {
+        takeConflict(type, name);
+        return inner.patch(type, name, patch, opts);
+      }, opts.subresource),
+    delete: (type, name, opts) => write('delete', type, opts?.namespace, name, () => inner.delete(type, name, opts)),
+    deleteCollection: (type, opts) => write('deletecollection', type, opts?.namespace, undefined, () => inner.deleteCollection(type, opts)),
+    async getSubresource(type, name, sub, opts) {
+      await delay();
+      return inner.getSubresource(type, name, sub, opts);
+    },
+    createSubresource: (type, name, sub, body, opts) =>
+      write('subresource', type, opts?.namespace, name, async () => {
+        const f = faults();
+        if (sub === 'binding' && f.droppedBindings > 0) {
+          f.droppedBindings--;
+          return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as never;
+        }
+        return inner.createSubresource(type, name, sub, body, opts);
+      }, sub),
+    updateSubresource: (type, name, sub, body, opts) => write('subresource', type, opts?.namespace, name, () => inner.updateSubresource(type, name, sub, body, opts), sub),
+    logs: (name, opts) => inner.logs(name, opts),
+    logStream: (name, opts) => inner.logStream(name, opts),
+    dropWatches() {
+      for (const w of [...open]) w.close();
+    },
+  };
+  return client;
+}
