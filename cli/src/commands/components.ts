@@ -6,7 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 import { createLogger, realClock, systemRandom } from '@kubesim/shared';
-import { connect, connectOptions } from '../connect.ts';
+import { connect, connectOptions, connectionFrom } from '../connect.ts';
+import { httpText } from '../http-get.ts';
 import { UsageError, helpText, intFlag, parseFlags, type FlagSpecs } from '../flags.ts';
 
 export interface Stoppable {
@@ -55,6 +56,7 @@ export const components: Record<string, ComponentDef> = {
       'debug-port': { type: 'string', help: 'port of the explanations endpoint on 127.0.0.1 (0: any)', default: '0' },
     },
     async start(f) {
+      await waitForApiserver(f);
       const client = connect(f, 'kubesim-scheduler');
       const config = str(f['config']);
       const s = await (await import('@kubesim/scheduler')).startScheduler({
@@ -75,6 +77,7 @@ export const components: Record<string, ComponentDef> = {
       controllers: { type: 'string', help: 'comma-separated controller names (default: all)' },
     },
     async start(f) {
+      await waitForApiserver(f);
       const client = connect(f, 'kubesim-controller-manager');
       const names = str(f['controllers'])?.split(',').map((s) => s.trim()).filter(Boolean);
       const cm = await (await import('@kubesim/controller-manager')).startControllerManager({ client, clock: realClock, random: systemRandom(), logger: createLogger('controller-manager'), ...(names ? { controllers: names } : {}) });
@@ -90,6 +93,7 @@ export const components: Record<string, ComponentDef> = {
       'http-port': { type: 'string', help: 'port of the kubelet endpoint (logs, node actions) on 127.0.0.1 (0: any)', default: '0' },
     },
     async start(f) {
+      await waitForApiserver(f);
       const client = connect(f, 'kubesim-kubelet-sim');
       const pool = str(f['node-pool']);
       const k = await (await import('@kubesim/kubelet-sim')).startKubeletSim({
@@ -107,12 +111,29 @@ export const components: Record<string, ComponentDef> = {
     summary: 'Makes Services reachable on 127.0.0.1 and balances connections round-robin.',
     flags: { ...connectOptions },
     async start(f) {
+      await waitForApiserver(f);
       const client = connect(f, 'kubesim-proxy-sim');
       const p = await (await import('@kubesim/proxy-sim')).startProxySim({ client, clock: realClock, logger: createLogger('proxy-sim') });
       return { stop: () => p.stop() };
     },
   },
 };
+
+/**
+ * Wait until the apiserver answers /readyz, polling briefly: `kubesim up` starts every
+ * process at once, so each loads its code while the apiserver starts.
+ */
+async function waitForApiserver(f: Record<string, unknown>, timeoutMs = 60_000): Promise<void> {
+  const conn = connectionFrom(f, 'kubesim');
+  const target = { ca: conn.ca?.toString(), token: conn.token, insecureSkipTLSVerify: conn.insecureSkipTLSVerify };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await httpText(`${conn.server.replace(/\/$/, '')}/readyz`, target).then((r) => r.status === 200, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new UsageError(`the apiserver at ${conn.server} is not ready after ${timeoutMs / 1000}s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 export async function runComponentInProcess(name: string, argv: string[]): Promise<Stoppable> {
   const def = components[name];

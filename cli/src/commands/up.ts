@@ -124,15 +124,14 @@ export async function up(argv: string[]): Promise<void> {
       if (spec.name === 'apiserver') await waitReady(server, adminTarget, 30_000);
     }
   } else {
-    const [apiserver, ...rest] = specs;
-    supervisor.start({ name: apiserver!.name, args: ['--import', TSX, MAIN, apiserver!.name, ...apiserver!.args] });
+    // All at once: each component loads its code while the apiserver starts, then waits for /readyz.
+    for (const spec of specs) supervisor.start({ name: spec.name, args: ['--import', TSX, MAIN, spec.name, ...spec.args] });
     try {
       await waitReady(server, adminTarget, 30_000);
     } catch (err) {
       report(`the apiserver did not become ready: ${(err as Error).message}; see ${paths.log('apiserver')}`);
       return shutdown(1);
     }
-    for (const spec of rest) supervisor.start({ name: spec.name, args: ['--import', TSX, MAIN, spec.name, ...spec.args] });
   }
   writeClusterFile();
 
