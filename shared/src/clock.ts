@@ -26,3 +26,72 @@ export function formatTime(ms: number): string {
 export function formatMicroTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
+
+/** The error `sleep` rejects with when its signal aborts (as node:timers/promises does). */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted') {
+    super(message);
+    this.name = 'AbortError';
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/** Shared by every Clock implementation: a sleep built from setTimeout/clearTimeout. */
+export function sleepOn(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortError());
+      return;
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle);
+      reject(new AbortError());
+    };
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// The wall clock: the only place in kubesim that calls the global timer functions.
+const realTimers = new Map<number, ReturnType<typeof globalThis.setTimeout>>();
+let realTimerSeq = 0;
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const id = ++realTimerSeq;
+    realTimers.set(
+      id,
+      globalThis.setTimeout(() => {
+        realTimers.delete(id);
+        fn();
+      }, Math.max(0, ms)),
+    );
+    return { id };
+  },
+  clearTimeout(handle) {
+    if (!handle) return;
+    const t = realTimers.get(handle.id);
+    if (t !== undefined) globalThis.clearTimeout(t);
+    realTimers.delete(handle.id);
+  },
+  setInterval(fn, ms) {
+    const id = ++realTimerSeq;
+    realTimers.set(id, globalThis.setInterval(fn, Math.max(1, ms)));
+    return { id };
+  },
+  clearInterval(handle) {
+    if (!handle) return;
+    const t = realTimers.get(handle.id);
+    if (t !== undefined) globalThis.clearInterval(t);
+    realTimers.delete(handle.id);
+  },
+  sleep: (ms, signal) => sleepOn(realClock, ms, signal),
+};

@@ -3,7 +3,7 @@
 // KindDefinition (defaults, validation, selectable fields); the few kinds with extra
 // rules (pods, services, namespaces, events) add hooks in ./kinds/. Adding a kind is a
 // line in `strategies` below (or nothing: every resource in the table gets the default).
-import * as shared from '@kubesim/shared';
+import { definitionFor } from '@kubesim/shared';
 import type { DeleteOptions, KindDefinition, KubeObject, ResourceType, StatusCause } from '@kubesim/shared';
 
 /** what the hooks may use; supplied by the registry */
@@ -66,14 +66,10 @@ export function strategyFor(type: ResourceType): Strategy {
   return { ...defaults, ...(strategies[key] ?? {}), ...(extra.get(key) ?? {}) };
 }
 
-type DefinitionLookup = (type: ResourceType) => KindDefinition | undefined;
-
-/** the kind's definition from @kubesim/shared (undefined while a kind has none) */
+/** the kind's definition from @kubesim/shared (undefined for a kind it does not define) */
 export function definitionOf(type: ResourceType): KindDefinition | undefined {
-  const lookup = (shared as unknown as { definitionFor?: DefinitionLookup }).definitionFor;
-  if (typeof lookup !== 'function') return undefined;
   try {
-    return lookup(type);
+    return definitionFor(type);
   } catch {
     return undefined;
   }

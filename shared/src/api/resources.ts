@@ -4,6 +4,30 @@
 // building and the informers all read this one table.
 
 import type { KubeObject } from './meta.ts';
+import type { Pod } from './core/pod.ts';
+import type { Node } from './core/node.ts';
+import type { Service } from './core/service.ts';
+import type { Namespace } from './core/namespace.ts';
+import type { Event } from './core/event.ts';
+import type { PersistentVolumeClaim } from './core/persistentvolumeclaim.ts';
+import type { Deployment } from './apps/deployment.ts';
+import type { ReplicaSet } from './apps/replicaset.ts';
+import type { Endpoints } from './core/endpoints.ts';
+import type { ConfigMap } from './core/configmap.ts';
+import type { Secret } from './core/configmap.ts';
+import type { PersistentVolume } from './core/persistentvolume.ts';
+import type { ServiceAccount } from './core/serviceaccount.ts';
+import type { StatefulSet } from './apps/statefulset.ts';
+import type { DaemonSet } from './apps/daemonset.ts';
+import type { ControllerRevision } from './apps/controllerrevision.ts';
+import type { Job } from './batch/job.ts';
+import type { CronJob } from './batch/cronjob.ts';
+import type { Lease } from './coordination/lease.ts';
+import type { EndpointSlice } from './discovery/endpointslice.ts';
+import type { PodDisruptionBudget } from './policy/poddisruptionbudget.ts';
+import type { PriorityClass } from './scheduling/priorityclass.ts';
+import type { EventV1 } from './events/event.ts';
+import type { StorageClass } from './storage/storageclass.ts';
 
 export interface ResourceType<T extends KubeObject = KubeObject> {
   group: string;
@@ -49,30 +73,30 @@ function def<T extends KubeObject = KubeObject>(
 const all = ['all'];
 
 export const resources = {
-  pods: def('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: all, subresources: ['status', 'binding', 'eviction', 'log'] }),
-  nodes: def('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status', 'proxy'] }),
-  services: def('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
-  endpoints: def('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
-  namespaces: def('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
-  configmaps: def('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
-  secrets: def('', 'v1', 'Secret', 'secrets', true),
-  events: def('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
-  persistentvolumes: def('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
-  persistentvolumeclaims: def('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
-  serviceaccounts: def('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
-  deployments: def('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: all, subresources: ['status', 'scale'] }),
-  replicasets: def('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: all, subresources: ['status', 'scale'] }),
-  statefulsets: def('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: all, subresources: ['status', 'scale'] }),
-  daemonsets: def('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: all, subresources: ['status'] }),
-  controllerrevisions: def('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
-  jobs: def('batch', 'v1', 'Job', 'jobs', true, { categories: all, subresources: ['status'] }),
-  cronjobs: def('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: all, subresources: ['status'] }),
-  leases: def('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
-  endpointslices: def('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
-  poddisruptionbudgets: def('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: ['status'] }),
-  priorityclasses: def('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
-  eventsV1: def('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
-  storageclasses: def('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
+  pods: def<Pod>('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: all, subresources: ['status', 'binding', 'eviction', 'log'] }),
+  nodes: def<Node>('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status', 'proxy'] }),
+  services: def<Service>('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
+  endpoints: def<Endpoints>('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
+  namespaces: def<Namespace>('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
+  configmaps: def<ConfigMap>('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
+  secrets: def<Secret>('', 'v1', 'Secret', 'secrets', true),
+  events: def<Event>('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  persistentvolumes: def<PersistentVolume>('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
+  persistentvolumeclaims: def<PersistentVolumeClaim>('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
+  serviceaccounts: def<ServiceAccount>('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
+  deployments: def<Deployment>('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: all, subresources: ['status', 'scale'] }),
+  replicasets: def<ReplicaSet>('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: all, subresources: ['status', 'scale'] }),
+  statefulsets: def<StatefulSet>('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: all, subresources: ['status', 'scale'] }),
+  daemonsets: def<DaemonSet>('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: all, subresources: ['status'] }),
+  controllerrevisions: def<ControllerRevision>('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
+  jobs: def<Job>('batch', 'v1', 'Job', 'jobs', true, { categories: all, subresources: ['status'] }),
+  cronjobs: def<CronJob>('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: all, subresources: ['status'] }),
+  leases: def<Lease>('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  endpointslices: def<EndpointSlice>('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
+  poddisruptionbudgets: def<PodDisruptionBudget>('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: ['status'] }),
+  priorityclasses: def<PriorityClass>('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  eventsV1: def<EventV1>('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  storageclasses: def<StorageClass>('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
 } as const;
 
 export type ResourceName = keyof typeof resources;

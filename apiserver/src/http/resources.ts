@@ -1,0 +1,419 @@
+// The REST handler for every resource path under /api and /apis: resolve the URL to a
+// resource (request-info.ts), authorize, decode the body, call the Registry, encode the
+// answer. Lists and gets are written from the registry's stored JSON without re-encoding.
+//   GET    collection → list (or watch with ?watch=true)   GET    object → get
+//   POST   collection → create                              PUT    object → update
+//   PATCH  object     → patch by Content-Type               DELETE object → delete
+//   DELETE collection → deletecollection
+//   /status, /finalize, pods/binding, selfsubjectreviews here; other subresources through
+//   the registry's subresource table (part 2 registers scale, eviction, log).
+import { apiVersionOf, badRequest, failure, formatTime, methodNotAllowed, notFound } from '@kubesim/shared';
+import type { DeleteOptions, KubeObject, ListOptions, ResourceType, WatchOptions } from '@kubesim/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Authorizer } from '../auth/authorizer.ts';
+import { denied } from '../auth/authorizer.ts';
+import type { ListResult, Registry, UserInfo } from '../registry/registry.ts';
+import { isPlainObject } from '../registry/objects.ts';
+import { decodeObjectBody, decodePatchBody } from './body.ts';
+import { negotiate } from './negotiate.ts';
+import type { Negotiated } from './negotiate.ts';
+import { parseRequestPath } from './request-info.ts';
+import type { RequestInfo } from './request-info.ts';
+import { serveHttpWatch } from './watch-stream.ts';
+import { toTable } from '../table/index.ts';
+
+export interface RequestState {
+  user: UserInfo;
+  verb: string;
+  resource: string;
+  longRunning: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    kube: RequestState;
+  }
+}
+
+export interface ResourceHandlerOptions {
+  registry: Registry;
+  authorizer: Authorizer;
+  now: () => number;
+  maxWatchBufferBytes: number;
+  onWatchStart: (resource: string) => void;
+  onWatchEnd: (resource: string) => void;
+}
+
+const notFoundGeneric = (): never => {
+  throw failure(404, 'NotFound', 'the server could not find the requested resource');
+};
+
+function queryOf(url: string): URLSearchParams {
+  const i = url.indexOf('?');
+  return new URLSearchParams(i >= 0 ? url.slice(i + 1) : '');
+}
+
+export function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^-?[0-9]+$/.test(v) || !Number.isSafeInteger(Number(v))) throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer`);
+  return Number(v);
+}
+
+export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be true or false`);
+}
+
+export function listOptionsOf(q: URLSearchParams, namespace: string | undefined): ListOptions {
+  const o: ListOptions = {};
+  if (namespace) o.namespace = namespace;
+  const ls = q.get('labelSelector');
+  if (ls) o.labelSelector = ls;
+  const fs = q.get('fieldSelector');
+  if (fs) o.fieldSelector = fs;
+  const limit = intParam(q, 'limit');
+  if (limit !== undefined) {
+    if (limit < 0) throw badRequest(`limit: Invalid value: ${limit}: must be greater than or equal to 0`);
+    o.limit = limit;
+  }
+  const cont = q.get('continue');
+  if (cont) o.continue = cont;
+  const rv = q.get('resourceVersion');
+  if (rv !== null && rv !== '') o.resourceVersion = rv;
+  const m = q.get('resourceVersionMatch');
+  if (m) o.resourceVersionMatch = m as 'Exact';
+  return o;
+}
+
+export function watchOptionsOf(q: URLSearchParams, ns: string | undefined): WatchOptions {
+  const lo = listOptionsOf(q, ns);
+  const w: WatchOptions = {};
+  if (lo.namespace) w.namespace = lo.namespace;
+  if (lo.labelSelector) w.labelSelector = lo.labelSelector;
+  if (lo.fieldSelector) w.fieldSelector = lo.fieldSelector;
+  if (lo.resourceVersion !== undefined) w.resourceVersion = lo.resourceVersion;
+  const bm = boolParam(q, 'allowWatchBookmarks');
+  if (bm) w.allowWatchBookmarks = true;
+  const timeout = intParam(q, 'timeoutSeconds');
+  if (timeout !== undefined && timeout > 0) w.timeoutSeconds = timeout;
+  const sie = boolParam(q, 'sendInitialEvents');
+  if (sie !== undefined) w.sendInitialEvents = sie;
+  return w;
+}
+
+function writeOptionsOf(q: URLSearchParams): { dryRun?: boolean; fieldManager?: string } {
+  const o: { dryRun?: boolean; fieldManager?: string } = {};
+  const dry = q.getAll('dryRun');
+  for (const d of dry) {
+    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(d)}: supported values: "All"`);
+    o.dryRun = true;
+  }
+  const fm = q.get('fieldManager');
+  if (fm !== null) {
+    if (fm.length > 128) throw failure(422, 'Invalid', `fieldManager: Too long: may not be longer than 128`);
+    o.fieldManager = fm;
+  }
+  const fv = q.get('fieldValidation');
+  if (fv !== null && fv !== '' && fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
+    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "Ignore", "Strict", "Warn"`);
+  }
+  return o;
+}
+
+function sendJson(reply: FastifyReply, code: number, body: string | object, contentType = 'application/json'): FastifyReply {
+  return reply.code(code).header('Content-Type', contentType).send(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function listJson(type: ResourceType, r: ListResult): string {
+  let meta = `{"resourceVersion":"${r.revision}"`;
+  if (r.continue) meta += `,"continue":${JSON.stringify(r.continue)}`;
+  if (r.remainingItemCount !== undefined) meta += `,"remainingItemCount":${r.remainingItemCount}`;
+  meta += '}';
+  return `{"kind":"${type.kind}List","apiVersion":"${apiVersionOf(type)}","metadata":${meta},"items":[${r.items.map((o) => o.json).join(',')}]}`;
+}
+
+function partialMeta(obj: KubeObject): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+}
+
+function includeObjectOf(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
+  const v = q.get('includeObject');
+  if (v === null || v === '') return 'Metadata';
+  if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
+  throw badRequest(`includeObject: Unsupported value: ${JSON.stringify(v)}: supported values: "None", "Metadata", "Object"`);
+}
+
+function tryTable(type: ResourceType, objs: KubeObject[], q: URLSearchParams, now: number, rv?: string, cont?: string): Record<string, unknown> | undefined {
+  try {
+    const opts: Parameters<typeof toTable>[2] = { includeObject: includeObjectOf(q), now };
+    if (rv !== undefined) opts.resourceVersion = rv;
+    if (cont) opts.continue = cont;
+    return toTable(type, objs, opts);
+  } catch (err) {
+    if ((err as { code?: number }).code === 400) throw err;
+    return undefined;
+  }
+}
+
+function deleteOptionsOf(q: URLSearchParams, body: unknown): DeleteOptions & { dryRun?: string[] } {
+  const o: DeleteOptions = {};
+  if (body !== undefined) {
+    if (!isPlainObject(body)) throw badRequest('DeleteOptions in body must be a JSON object');
+    Object.assign(o, body);
+  }
+  const g = intParam(q, 'gracePeriodSeconds');
+  if (g !== undefined) o.gracePeriodSeconds = g;
+  const p = q.get('propagationPolicy');
+  if (p) o.propagationPolicy = p as NonNullable<DeleteOptions['propagationPolicy']>;
+  const orphan = boolParam(q, 'orphanDependents');
+  if (orphan !== undefined) o.orphanDependents = orphan;
+  if (o.propagationPolicy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(o.propagationPolicy)) {
+    throw failure(422, 'Invalid', `propagationPolicy: Unsupported value: ${JSON.stringify(o.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`);
+  }
+  if (o.propagationPolicy !== undefined && o.orphanDependents !== undefined) {
+    throw failure(422, 'Invalid', 'propagationPolicy: Invalid value: "' + o.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set');
+  }
+  if (o.gracePeriodSeconds !== undefined && (typeof o.gracePeriodSeconds !== 'number' || !Number.isInteger(o.gracePeriodSeconds))) {
+    throw badRequest('gracePeriodSeconds must be an integer');
+  }
+  if (o.dryRun !== undefined && (!Array.isArray(o.dryRun) || o.dryRun.some((d) => d !== 'All'))) {
+    throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`);
+  }
+  return o;
+}
+
+function verbOf(method: string, info: RequestInfo, watch: boolean): string {
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      return info.name ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return info.name ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+const SELF_SUBJECT_REVIEWS = { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews' };
+
+export function makeResourceHandler(opts: ResourceHandlerOptions) {
+  const { registry } = opts;
+
+  return async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+    const url = req.url;
+    const qIndex = url.indexOf('?');
+    const info = parseRequestPath(qIndex >= 0 ? url.slice(0, qIndex) : url);
+    if (!info || !info.resource) return notFoundGeneric();
+    const q = queryOf(url);
+    const watch = info.watchPath || boolParam(q, 'watch') === true;
+    const verb = verbOf(req.method, info, watch && !info.name);
+    req.kube.verb = verb;
+    req.kube.resource = info.resource;
+
+    // virtual resource: who am I
+    if (info.group === SELF_SUBJECT_REVIEWS.group && info.version === SELF_SUBJECT_REVIEWS.version && info.resource === SELF_SUBJECT_REVIEWS.resource && !info.name && !info.namespace) {
+      if (req.method !== 'POST') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+      const u = req.kube.user;
+      const userInfo: Record<string, unknown> = { username: u.username, groups: u.groups };
+      if (u.uid) userInfo['uid'] = u.uid;
+      return sendJson(reply, 201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: formatTime(opts.now()) }, status: { userInfo } });
+    }
+
+    const type = registry.typeFor(info.group, info.resource);
+    if (!type || type.version !== info.version) return notFoundGeneric();
+    if (!type.namespaced && info.namespace) return notFoundGeneric();
+    if (type.namespaced && info.name && !info.namespace) return notFoundGeneric();
+    if (info.subpath && info.subresource !== 'proxy') return notFoundGeneric();
+
+    const az = await opts.authorizer.authorize({
+      user: req.kube.user,
+      verb,
+      group: type.group,
+      resource: type.resource,
+      ...(info.subresource ? { subresource: info.subresource } : {}),
+      ...(info.namespace ? { namespace: info.namespace } : {}),
+      ...(info.name ? { name: info.name } : {}),
+    });
+    if (!az.allowed) {
+      const attrs = { user: req.kube.user, verb, group: type.group, resource: type.resource } as Parameters<typeof denied>[0];
+      if (info.subresource) attrs.subresource = info.subresource;
+      if (info.namespace) attrs.namespace = info.namespace;
+      if (info.name) attrs.name = info.name;
+      throw denied(attrs);
+    }
+
+    const ns = info.namespace;
+    const body = req.body as Buffer | undefined;
+    const hasBody = body !== undefined && body.length > 0;
+
+    if (info.subresource) return handleSubresource(req, reply, type, info, q, body);
+
+    switch (req.method) {
+      case 'GET':
+      case 'HEAD': {
+        const neg = negotiate(req.headers.accept);
+        if (info.name) {
+          const rv = q.get('resourceVersion') ?? undefined;
+          const o = await registry.getCached(type, ns, info.name, rv || undefined);
+          if (neg.as === 'Table') {
+            const t = tryTable(type, [o.obj], q, opts.now(), String(o.modRevision));
+            if (t) return sendJson(reply, 200, t);
+          }
+          if (neg.as === 'PartialObjectMetadata') return sendJson(reply, 200, partialMeta(o.obj));
+          return sendJson(reply, 200, o.json);
+        }
+        if (watch) return startWatch(req, reply, type, ns, q, neg);
+        const r = await registry.listRaw(type, listOptionsOf(q, ns));
+        return sendList(reply, type, r, neg, q);
+      }
+      case 'POST': {
+        if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        if (type.namespaced && !ns) return notFoundGeneric();
+        const obj = decodeObjectBody(req.headers['content-type'], body);
+        const w = writeOptionsOf(q);
+        const created = await registry.create(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), user: req.kube.user });
+        return sendJson(reply, 201, created);
+      }
+      case 'PUT': {
+        if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const obj = decodeObjectBody(req.headers['content-type'], body);
+        const w = writeOptionsOf(q);
+        const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name: info.name, user: req.kube.user });
+        return sendJson(reply, r.created ? 201 : 200, r.object);
+      }
+      case 'PATCH': {
+        if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
+        const w = writeOptionsOf(q);
+        if (patchType === 'apply' && !w.fieldManager) throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+        const force = boolParam(q, 'force');
+        if (force !== undefined && patchType !== 'apply') throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+        const r = await registry.patch(type, info.name, patch, { ...w, type: patchType, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user });
+        return sendJson(reply, r.created ? 201 : 200, r.object);
+      }
+      case 'DELETE': {
+        const bodyObj = hasBody ? decodeObjectBody(req.headers['content-type'], body) : undefined;
+        const d = deleteOptionsOf(q, bodyObj);
+        const w = writeOptionsOf(q);
+        const dryRun = w.dryRun === true || (d.dryRun?.includes('All') ?? false);
+        const { dryRun: _d, kind: _k, apiVersion: _a, ...del } = d;
+        void _d;
+        void _k;
+        void _a;
+        if (info.name) {
+          const r = await registry.delete(type, info.name, { ...del, ...(ns ? { namespace: ns } : {}), ...(dryRun ? { dryRun } : {}), user: req.kube.user });
+          return sendJson(reply, 200, r.object);
+        }
+        if (type.namespaced && !ns && q.get('allNamespaces') === null) {
+          // deletecollection across all namespaces is allowed in Kubernetes too
+        }
+        const r = await registry.deleteCollection(type, listOptionsOf(q, ns), { ...del, ...(dryRun ? { dryRun } : {}), user: req.kube.user });
+        return sendJson(reply, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: { resourceVersion: String(r.revision) }, items: r.items });
+      }
+      default:
+        throw methodNotAllowed('the server does not allow this method on the requested resource');
+    }
+  };
+
+  function sendList(reply: FastifyReply, type: ResourceType, r: ListResult, neg: Negotiated, q: URLSearchParams): FastifyReply {
+    if (neg.as === 'Table') {
+      const t = tryTable(type, r.items.map((o) => o.obj), q, opts.now(), String(r.revision), r.continue);
+      if (t) return sendJson(reply, 200, t);
+    }
+    if (neg.as === 'PartialObjectMetadata') {
+      const meta: Record<string, unknown> = { resourceVersion: String(r.revision) };
+      if (r.continue) meta['continue'] = r.continue;
+      return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: r.items.map((o) => partialMeta(o.obj)) });
+    }
+    return sendJson(reply, 200, listJson(type, r));
+  }
+
+  async function startWatch(req: FastifyRequest, reply: FastifyReply, type: ResourceType, ns: string | undefined, q: URLSearchParams, neg: Negotiated): Promise<void> {
+    const w = watchOptionsOf(q, ns);
+    req.kube.longRunning = true;
+    const render = neg.as === 'Table' ? { table: { includeObject: includeObjectOf(q), now: opts.now } } : {};
+    reply.hijack();
+    opts.onWatchStart(type.resource);
+    let ended = false;
+    const onClose = (): void => {
+      if (ended) return;
+      ended = true;
+      opts.onWatchEnd(type.resource);
+    };
+    try {
+      await serveHttpWatch(registry, type, w, reply.raw, render, opts.maxWatchBufferBytes, onClose);
+    } catch (err) {
+      onClose();
+      throw err;
+    }
+  }
+
+  async function handleSubresource(req: FastifyRequest, reply: FastifyReply, type: ResourceType, info: RequestInfo, q: URLSearchParams, body: Buffer | undefined): Promise<FastifyReply> {
+    const sub = info.subresource!;
+    const name = info.name!;
+    const ns = info.namespace;
+    const builtin = (sub === 'status' && type.subresources.includes('status')) || (sub === 'finalize' && type.group === '' && type.resource === 'namespaces');
+    if (builtin) {
+      switch (req.method) {
+        case 'GET':
+          if (sub !== 'status') break;
+          return sendJson(reply, 200, (await registry.getCached(type, ns, name)).json);
+        case 'PUT': {
+          const obj = decodeObjectBody(req.headers['content-type'], body);
+          const r = await registry.update(type, obj, { ...writeOptionsOf(q), ...(ns ? { namespace: ns } : {}), name, subresource: sub, user: req.kube.user });
+          return sendJson(reply, 200, r.object);
+        }
+        case 'PATCH': {
+          if (sub !== 'status') break;
+          const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
+          const w = writeOptionsOf(q);
+          const force = boolParam(q, 'force');
+          const r = await registry.patch(type, name, patch, { ...w, type: patchType, subresource: sub, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user });
+          return sendJson(reply, 200, r.object);
+        }
+      }
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
+    }
+    const h = registry.subresourceHandler(type, sub);
+    if (!h) return notFoundGeneric();
+    const query: Record<string, string> = {};
+    for (const [k, v] of q) query[k] = v;
+    const w = writeOptionsOf(q);
+    const base = { type, namespace: ns, name, subresource: sub, query, user: req.kube.user, ...(w.dryRun ? { dryRun: true } : {}), ...(w.fieldManager ? { fieldManager: w.fieldManager } : {}) };
+    switch (req.method) {
+      case 'GET':
+        if (h.get) {
+          const out = await h.get(base);
+          return typeof out === 'string' ? reply.code(200).header('Content-Type', 'text/plain').send(out) : sendJson(reply, 200, out as object);
+        }
+        break;
+      case 'POST':
+        if (h.create) {
+          const r = await h.create({ ...base, body: decodeObjectBody(req.headers['content-type'], body) });
+          return sendJson(reply, r.code ?? 201, r.body as object);
+        }
+        break;
+      case 'PUT':
+        if (h.update) return sendJson(reply, 200, (await h.update({ ...base, body: decodeObjectBody(req.headers['content-type'], body) })) as object);
+        break;
+      case 'PATCH':
+        if (h.patch) {
+          const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
+          return sendJson(reply, 200, (await h.patch({ ...base, body: patch, patchType })) as object);
+        }
+        break;
+    }
+    if (!h.get && !h.create && !h.update && !h.patch) throw notFound(type.resource, type.group, name);
+    throw methodNotAllowed('the server does not allow this method on the requested resource');
+  }
+}

@@ -1,0 +1,65 @@
+// One stored object as the apiserver serves it. Values are kept in the store without
+// `metadata.resourceVersion` (the store's modRevision is the resourceVersion) and with
+// apiVersion, kind, metadata as their first keys, so the served JSON is made by splicing
+// `"resourceVersion":"<rev>"` in after `"metadata":{` - no parse on the hot paths (list,
+// get, watch fan-out). The parsed object is made lazily, once, and must not be mutated:
+// callers that hand it out clone it first (`toObject()`).
+import type { KubeObject } from '@kubesim/shared';
+
+const META = '"metadata":{';
+
+export class CachedObject {
+  private jsonText: string | undefined;
+  private parsed: KubeObject | undefined;
+
+  constructor(
+    readonly key: string,
+    /** the resourceVersion: the revision that wrote (or, for a deletion event, deleted) it */
+    readonly modRevision: number,
+    readonly createRevision: number,
+    /** the stored value (no resourceVersion inside) */
+    readonly value: string,
+  ) {}
+
+  /** the object JSON with its resourceVersion */
+  get json(): string {
+    if (this.jsonText === undefined) this.jsonText = withResourceVersion(this.value, this.modRevision);
+    return this.jsonText;
+  }
+
+  /** the parsed object, shared: never mutate it */
+  get obj(): KubeObject {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as KubeObject;
+    return this.parsed;
+  }
+
+  /** a private copy the caller may change */
+  toObject<T extends KubeObject = KubeObject>(): T {
+    return JSON.parse(this.json) as T;
+  }
+
+  /** the same stored state seen at another revision (a deletion event's object) */
+  at(revision: number): CachedObject {
+    return new CachedObject(this.key, revision, this.createRevision, this.value);
+  }
+}
+
+export function withResourceVersion(value: string, rev: number): string {
+  const i = value.indexOf(META);
+  if (i < 0 || i > 400) {
+    const o = JSON.parse(value) as KubeObject;
+    o.metadata = { ...(o.metadata ?? {}), resourceVersion: String(rev) };
+    return JSON.stringify(o);
+  }
+  const at = i + META.length;
+  const sep = value[at] === '}' ? '' : ',';
+  return `${value.slice(0, at)}"resourceVersion":"${rev}"${sep}${value.slice(at)}`;
+}
+
+/** the canonical stored form: apiVersion, kind, metadata (minus resourceVersion) first */
+export function toStoredValue(obj: KubeObject): string {
+  const { apiVersion, kind, metadata, ...rest } = obj as KubeObject & Record<string, unknown>;
+  const { resourceVersion: _rv, ...meta } = metadata ?? {};
+  void _rv;
+  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}

@@ -1,0 +1,211 @@
+// The shared `Client` interface served in process by the Registry: the same defaulting,
+// validation, admission, concurrency and watch code as over HTTP, without sockets or
+// JSON encoding of requests. The simulation kit runs every component on one of these.
+//
+//   const client = createInProcessClient(registry, { identity: 'system:kube-scheduler' });
+//   const pods = await client.list(resources.pods, { namespace: 'default' });
+//
+// Objects handed out are private copies; watch events arrive through an unbounded-looking
+// but capped queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and
+// the stream ends (the reflector relists), as a slow HTTP watcher would be cut off.
+import { failure, notFound } from '@kubesim/shared';
+import type {
+  Client,
+  DeleteCallOptions,
+  GetOptions,
+  KubeList,
+  KubeObject,
+  ListOptions,
+  LogOptions,
+  NamespaceOption,
+  PatchOptions,
+  ResourceType,
+  Status,
+  UpdateOptions,
+  WatchEvent,
+  WatchOptions,
+  WatchStream,
+  WriteOptions,
+  DeleteOptions,
+} from '@kubesim/shared';
+import { ApiError } from '@kubesim/shared';
+import type { DeleteOpts, Registry, UserInfo } from './registry.ts';
+import type { WatchHandle } from './watch.ts';
+
+export interface InProcessClientOptions {
+  /** the user the requests run as: a name (`system:kube-scheduler`) or full user info */
+  identity?: string | UserInfo;
+  maxPendingEvents?: number;
+}
+
+function userOf(identity: string | UserInfo | undefined): UserInfo {
+  if (!identity) return { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] };
+  if (typeof identity !== 'string') return identity;
+  const groups = ['system:authenticated'];
+  if (identity.startsWith('system:node:')) groups.unshift('system:nodes');
+  return { username: identity, groups };
+}
+
+function writeCtx(user: UserInfo, opts: WriteOptions | undefined): { user: UserInfo; dryRun?: boolean; fieldManager?: string; namespace?: string } {
+  const ctx: { user: UserInfo; dryRun?: boolean; fieldManager?: string; namespace?: string } = { user };
+  if (opts?.dryRun) ctx.dryRun = true;
+  if (opts?.fieldManager) ctx.fieldManager = opts.fieldManager;
+  if (opts?.namespace) ctx.namespace = opts.namespace;
+  return ctx;
+}
+
+class QueueWatch<T extends KubeObject> implements WatchStream<T> {
+  private readonly queue: Array<WatchEvent<T> | ApiError | null> = [];
+  private wake: (() => void) | undefined;
+  private closed = false;
+  handle: WatchHandle | undefined;
+
+  constructor(private readonly max: number) {}
+
+  push(item: WatchEvent<T> | ApiError | null): void {
+    if (this.closed) return;
+    if (item && !(item instanceof ApiError) && this.queue.length >= this.max) {
+      this.handle?.stop();
+      this.queue.push({ type: 'ERROR', object: failure(410, 'Expired', 'the watcher fell too far behind and was cut off').status as unknown as T });
+      this.queue.push(null);
+      this.closed = true;
+    } else {
+      this.queue.push(item);
+      if (item === null) this.closed = true;
+    }
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  close(): void {
+    this.handle?.stop();
+    this.closed = true;
+    this.queue.push(null);
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<WatchEvent<T>> {
+    for (;;) {
+      while (this.queue.length === 0) await new Promise<void>((r) => (this.wake = r));
+      const item = this.queue.shift()!;
+      if (item === null) return;
+      if (item instanceof ApiError) throw item;
+      yield item;
+    }
+  }
+}
+
+export function createInProcessClient(registry: Registry, opts: InProcessClientOptions = {}): Client {
+  const user = userOf(opts.identity);
+  const maxPending = opts.maxPendingEvents ?? 100_000;
+
+  const client: Client = {
+    get<T extends KubeObject>(type: ResourceType<T>, name: string, o: GetOptions = {}): Promise<T> {
+      const g: { namespace?: string; resourceVersion?: string } = {};
+      if (o.namespace) g.namespace = o.namespace;
+      if (o.resourceVersion) g.resourceVersion = o.resourceVersion;
+      return registry.get<T>(type, name, g);
+    },
+    list<T extends KubeObject>(type: ResourceType<T>, o: ListOptions = {}): Promise<KubeList<T>> {
+      return registry.list<T>(type, o);
+    },
+    watch<T extends KubeObject>(type: ResourceType<T>, o: WatchOptions = {}): WatchStream<T> {
+      const stream = new QueueWatch<T>(maxPending);
+      registry
+        .watch(type, o, {
+          send: (t, obj) => stream.push({ type: t, object: obj.toObject<T>() }),
+          bookmark: (rev, end) => {
+            const metadata: KubeObject['metadata'] = { resourceVersion: String(rev) };
+            if (end) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+            stream.push({ type: 'BOOKMARK', object: { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata } as T });
+          },
+          error: (err) => {
+            stream.push({ type: 'ERROR', object: err.status as unknown as T });
+            stream.push(null);
+          },
+          end: () => stream.push(null),
+        })
+        .then((h) => {
+          stream.handle = h;
+        })
+        .catch((err: unknown) => {
+          stream.push(err instanceof ApiError ? err : failure(500, 'InternalError', String(err)));
+        });
+      return stream;
+    },
+    create<T extends KubeObject>(type: ResourceType<T>, obj: T, o?: WriteOptions): Promise<T> {
+      return registry.create<T>(type, obj, writeCtx(user, o));
+    },
+    async update<T extends KubeObject>(type: ResourceType<T>, obj: T, o: UpdateOptions = {}): Promise<T> {
+      const ctx = { ...writeCtx(user, o), ...(o.subresource ? { subresource: o.subresource } : {}) };
+      return (await registry.update(type, obj, ctx)).object as T;
+    },
+    async patch<T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, o: PatchOptions): Promise<T> {
+      const ctx = { ...writeCtx(user, o), type: o.type, ...(o.subresource ? { subresource: o.subresource } : {}), ...(o.force !== undefined ? { force: o.force } : {}) };
+      return (await registry.patch(type, name, patch, ctx)).object as T;
+    },
+    async delete<T extends KubeObject>(type: ResourceType<T>, name: string, o: DeleteCallOptions = {}): Promise<T | Status> {
+      const { dryRun, namespace, ...rest } = o;
+      const d: DeleteOpts & { namespace?: string; dryRun?: boolean; user: UserInfo } = { ...rest, user };
+      if (namespace) d.namespace = namespace;
+      if (dryRun) d.dryRun = true;
+      return (await registry.delete(type, name, d)).object as T;
+    },
+    async deleteCollection<T extends KubeObject>(type: ResourceType<T>, o: ListOptions & { propagationPolicy?: DeleteOptions['propagationPolicy'] } = {}): Promise<KubeList<T> | Status> {
+      const { propagationPolicy, ...listOpts } = o;
+      const d: DeleteOpts & { user: UserInfo } = { user };
+      if (propagationPolicy) d.propagationPolicy = propagationPolicy;
+      const r = await registry.deleteCollection(type, listOpts, d);
+      return { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: `${type.kind}List`, metadata: { resourceVersion: String(r.revision) }, items: r.items as T[] };
+    },
+    async getSubresource<R = unknown>(type: ResourceType, name: string, subresource: string, o: NamespaceOption = {}): Promise<R> {
+      if (subresource === 'status') return (await registry.get(type, name, o.namespace ? { namespace: o.namespace } : {})) as R;
+      const h = registry.subresourceHandler(type, subresource);
+      if (!h?.get) throw notFound(`${type.resource}/${subresource}`, type.group, name);
+      return (await h.get({ type, namespace: o.namespace, name, subresource, query: {}, user })) as R;
+    },
+    async createSubresource<R = unknown>(type: ResourceType, name: string, subresource: string, body: unknown, o?: WriteOptions): Promise<R> {
+      const h = registry.subresourceHandler(type, subresource);
+      if (!h?.create) throw notFound(`${type.resource}/${subresource}`, type.group, name);
+      const req = { type, namespace: o?.namespace, name, subresource, body, query: {}, user, ...(o?.dryRun ? { dryRun: true } : {}), ...(o?.fieldManager ? { fieldManager: o.fieldManager } : {}) };
+      return (await h.create(req)).body as R;
+    },
+    async updateSubresource<R = unknown>(type: ResourceType, name: string, subresource: string, body: unknown, o?: WriteOptions): Promise<R> {
+      if (subresource === 'status' || subresource === 'finalize') {
+        return (await registry.update(type, body, { ...writeCtx(user, o), subresource, name })).object as R;
+      }
+      const h = registry.subresourceHandler(type, subresource);
+      if (!h?.update) throw notFound(`${type.resource}/${subresource}`, type.group, name);
+      const req = { type, namespace: o?.namespace, name, subresource, body, query: {}, user, ...(o?.dryRun ? { dryRun: true } : {}), ...(o?.fieldManager ? { fieldManager: o.fieldManager } : {}) };
+      return (await h.update(req)) as R;
+    },
+    async logs(name: string, o: LogOptions & { follow?: false }): Promise<string> {
+      let text = '';
+      for await (const chunk of client.logStream(name, o)) text += chunk;
+      return text;
+    },
+    logStream(name: string, o: LogOptions): AsyncIterable<string> {
+      return {
+        async *[Symbol.asyncIterator]() {
+          const { resources } = await import('@kubesim/shared');
+          const h = registry.subresourceHandler(resources.pods, 'log');
+          if (!h?.get) throw notFound('pods/log', '', name);
+          const query: Record<string, string> = {};
+          for (const [k, v] of Object.entries(o)) if (k !== 'namespace' && k !== 'signal' && v !== undefined) query[k] = String(v);
+          const out = await h.get({ type: resources.pods, namespace: o.namespace, name, subresource: 'log', query, user });
+          if (typeof out === 'string') yield out;
+          else if (out && typeof (out as AsyncIterable<string>)[Symbol.asyncIterator] === 'function') {
+            for await (const c of out as AsyncIterable<string>) {
+              if (o.signal?.aborted) return;
+              yield c;
+            }
+          }
+        },
+      };
+    },
+  };
+  return client;
+}

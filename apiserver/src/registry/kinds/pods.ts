@@ -1,0 +1,86 @@
+// Pods: what the registry adds around storage (pkg/registry/core/pod/strategy.go and the
+// admission plugins that touch every pod).
+// - create: status starts as {phase: Pending, qosClass}; default tolerations for
+//   not-ready/unreachable (300 s, DefaultTolerationSeconds admission); the `default`
+//   service account; spec.priority from the PriorityClass (Priority admission).
+// - delete is graceful once the pod is on a node: deletionTimestamp = now + grace, and
+//   the kubelet finishes with a grace-0 delete. Unbound or finished pods go at once.
+import { addDefaultTolerations } from '@kubesim/shared';
+import type { Pod } from '@kubesim/shared';
+import type { DeleteOptions, KubeObject } from '@kubesim/shared';
+
+interface ContainerLike {
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+interface PodLike extends KubeObject {
+  spec?: {
+    nodeName?: string;
+    terminationGracePeriodSeconds?: number;
+    containers?: ContainerLike[];
+    initContainers?: ContainerLike[];
+    tolerations?: Array<Record<string, unknown>>;
+    serviceAccountName?: string;
+    serviceAccount?: string;
+    priorityClassName?: string;
+    priority?: number;
+    preemptionPolicy?: string;
+  };
+  status?: { phase?: string; qosClass?: string };
+}
+
+export const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+/** Kubernetes' QoS class: Guaranteed when every container's cpu and memory limits equal
+ *  requests, BestEffort when nothing is requested or limited, else Burstable */
+export function qosClassOf(pod: PodLike): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  let any = false;
+  let guaranteed = all.length > 0;
+  for (const c of all) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (l === undefined || q !== l) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export function preparePodForCreate(pod: PodLike): void {
+  pod.status = { phase: 'Pending', qosClass: qosClassOf(pod) };
+}
+
+/** admission done on every pod create: tolerations, service account, priority */
+export function admitPod(pod: PodLike, priorityOf: (className: string) => { value: number; preemptionPolicy?: string } | undefined): void {
+  pod.spec ??= {};
+  addDefaultTolerations(pod as unknown as Pod);
+  if (!pod.spec.serviceAccountName) pod.spec.serviceAccountName = pod.spec.serviceAccount || 'default';
+  pod.spec.serviceAccount = pod.spec.serviceAccountName;
+  if (pod.spec.priorityClassName) {
+    const pc = priorityOf(pod.spec.priorityClassName);
+    if (pc) {
+      pod.spec.priority = pc.value;
+      if (pc.preemptionPolicy && !pod.spec.preemptionPolicy) pod.spec.preemptionPolicy = pc.preemptionPolicy;
+    }
+  } else if (pod.spec.priority === undefined) {
+    pod.spec.priority = 0;
+  }
+}
+
+
+/** seconds of grace for a DELETE of this pod (0 = remove now) */
+export function podGracePeriod(pod: PodLike, opts: Pick<DeleteOptions, 'gracePeriodSeconds'>): number {
+  if (!pod.spec?.nodeName) return 0;
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return 0;
+  let grace = opts.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  if (grace < 0) grace = 1;
+  return grace;
+}

@@ -1,0 +1,58 @@
+import { describe, it, expect } from 'vitest';
+import { resources } from '@kubesim/shared';
+import type { WatchEvent } from '@kubesim/shared';
+import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
+import { mergePatch } from './merge-patch.ts';
+import { makeConfigMap, makeRegistry } from '../test-helpers.ts';
+import { createInProcessClient } from './in-process-client.ts';
+
+describe('mergePatch (RFC 7386)', () => {
+  it('merges objects, deletes nulls and replaces arrays', () => {
+    expect(mergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { b: { c: null, x: 1 }, e: [3] })).toEqual({ a: 1, b: { d: 3, x: 1 }, e: [3] });
+    expect(mergePatch({ a: 1 }, 'x')).toBe('x');
+  });
+});
+
+describe('applyJsonPatch (RFC 6902)', () => {
+  const doc = { a: { b: [1, 2, 3] }, 'x/y': 1, 'm~n': 2 };
+  it('applies add, remove, replace, move, copy and test with escaped pointers', () => {
+    const out = applyJsonPatch(
+      doc,
+      parseJsonPatch([
+        { op: 'add', path: '/a/b/-', value: 4 },
+        { op: 'add', path: '/a/b/0', value: 0 },
+        { op: 'remove', path: '/a/b/1' },
+        { op: 'replace', path: '/x~1y', value: 9 },
+        { op: 'copy', from: '/m~0n', path: '/c' },
+        { op: 'move', from: '/c', path: '/d' },
+        { op: 'test', path: '/d', value: 2 },
+      ]),
+    );
+    expect(out).toEqual({ a: { b: [0, 2, 3, 4] }, 'x/y': 9, 'm~n': 2, d: 2 });
+    expect(doc.a.b).toEqual([1, 2, 3]);
+  });
+  it('fails as a whole with 422 when an operation fails, and 400 for a malformed document', () => {
+    expect(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'replace', path: '/nope', value: 1 }]))).toThrow(/missing/);
+    expect(() => applyJsonPatch(doc, parseJsonPatch([{ op: 'test', path: '/x~1y', value: 2 }]))).toThrow(/test failed/);
+    expect(() => parseJsonPatch({ op: 'add' })).toThrow();
+    expect(() => parseJsonPatch([{ op: 'jump', path: '/a' }])).toThrow();
+  });
+});
+
+describe('watch resume beyond the watch cache window', () => {
+  it('serves an old resourceVersion from the store when the cache no longer has it', async () => {
+    const registry = await makeRegistry({ capacity: 3 });
+    const client = createInProcessClient(registry);
+    const first = await client.create(resources.configmaps, makeConfigMap('r0'));
+    for (let i = 1; i <= 10; i++) await client.create(resources.configmaps, makeConfigMap(`r${i}`));
+    const w = client.watch(resources.configmaps, { namespace: 'default', resourceVersion: first.metadata.resourceVersion! });
+    const got: WatchEvent[] = [];
+    for await (const ev of w) {
+      got.push(ev);
+      if (got.length === 10) break;
+    }
+    w.close();
+    expect(got.map((e) => e.object.metadata.name)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10']);
+    await registry.stop();
+  });
+});

@@ -1,0 +1,272 @@
+// UPDATE (PUT), PATCH and the read-modify-write loop under both (Kubernetes'
+// GuaranteedUpdate): read the current object, compute the new one, write it only if
+// the object is still at the revision read (compare-and-swap on modRevision), retry on
+// a lost race unless the client pinned a resourceVersion (then 409 Conflict).
+// The new object is prepared per subresource - main resource: status kept from the old
+// object; `status`: only status taken; `finalize` (namespaces): only spec.finalizers -
+// then defaulted and validated. generation increments when anything but metadata and
+// status changed. A write that changes nothing is not written and keeps the
+// resourceVersion. An update that leaves a deleted object with no finalizers removes it.
+import { badRequest, conflict, failure, notFound } from '@kubesim/shared';
+import type { KubeObject, PatchType } from '@kubesim/shared';
+import { serverSideApply } from '../patch/apply.ts';
+import { strategicMergePatch } from '../patch/strategic.ts';
+import type { CachedObject } from './cached-object.ts';
+import { toStoredValue } from './cached-object.ts';
+import type { RegistryCore, ResourceInfo } from './core.ts';
+import { createObject } from './create.ts';
+import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
+import { objectKey } from './keys.ts';
+import { namespaceCanBeRemoved } from './kinds/namespaces.ts';
+import type { NamespaceLike } from './kinds/namespaces.ts';
+import { allocateService, releaseService } from './kinds/services.ts';
+import type { Allocation, ServiceLike } from './kinds/services.ts';
+import { mergePatch } from './merge-patch.ts';
+import { clone, deepEqual, isPlainObject } from './objects.ts';
+import { checkTypeMeta, specPart, throwIfInvalid } from './write-common.ts';
+import type { WriteContext } from './write-common.ts';
+
+export interface UpdateContext extends WriteContext {
+  /** undefined = the main resource; 'status'; 'finalize'; any other name = a trusted
+   *  internal subresource write (binding, scale) that may change the whole object */
+  subresource?: string;
+}
+
+export interface UpdateResult {
+  object: KubeObject;
+  /** true when a PUT or apply created the object */
+  created: boolean;
+}
+
+const MAX_RETRIES = 20;
+const CONFLICT_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/**
+ * Read-modify-write. `tryUpdate` gets a private copy of the current object and returns
+ * the desired object (or throws an ApiError). If it returns an object whose
+ * metadata.resourceVersion differs from the current one, that is a precondition: 409.
+ */
+export async function guaranteedUpdate(
+  core: RegistryCore,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  name: string,
+  tryUpdate: (current: KubeObject) => unknown | Promise<unknown>,
+  ctx: UpdateContext,
+): Promise<KubeObject> {
+  const ns = core.namespaceFor(info, namespace);
+  for (let attempt = 0; ; attempt++) {
+    const current = await core.mustRead(info, ns, name);
+    const desired = await tryUpdate(current.toObject());
+    const out = await applyUpdate(core, info, ns, name, current, desired, ctx);
+    if (out !== 'conflict') return out;
+    if (attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
+  }
+}
+
+/** PUT */
+export async function updateObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, input: unknown, ctx: UpdateContext): Promise<UpdateResult> {
+  const ns = core.namespaceFor(info, namespace);
+  checkTypeMeta(info, input);
+  if (input.metadata.name !== undefined && input.metadata.name !== name) {
+    throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  for (let attempt = 0; ; attempt++) {
+    const current = await core.readCurrent(info, ns, name);
+    if (!current) {
+      if (info.strategy.allowCreateOnUpdate && !ctx.subresource) {
+        const obj = clone(input);
+        obj.metadata.name = name;
+        if (obj.metadata.resourceVersion) throw notFound(info.type.resource, info.type.group, name);
+        try {
+          return { object: await createObject(core, info, ns, obj, ctx), created: true };
+        } catch (err) {
+          if ((err as { reason?: string }).reason === 'AlreadyExists' && attempt < MAX_RETRIES) continue;
+          throw err;
+        }
+      }
+      throw notFound(info.type.resource, info.type.group, name);
+    }
+    const out = await applyUpdate(core, info, ns, name, current, clone(input), ctx);
+    if (out !== 'conflict') return { object: out, created: false };
+    if (input.metadata.resourceVersion || attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
+  }
+}
+
+export interface PatchContext extends UpdateContext {
+  type: PatchType;
+  force?: boolean;
+}
+
+function applyPatch(info: ResourceInfo, current: KubeObject, patch: unknown, ctx: PatchContext): unknown {
+  switch (ctx.type) {
+    case 'json':
+      return applyJsonPatch(current, parseJsonPatch(patch));
+    case 'merge':
+      if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}: a merge patch must be a JSON object');
+      return mergePatch(current, patch);
+    case 'strategic':
+      if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}: a strategic merge patch must be a JSON object');
+      return strategicMergePatch(current, patch, info.type);
+    case 'apply':
+      return undefined;
+    default:
+      throw failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+  }
+}
+
+/** PATCH: json, merge, strategic (part 2) or apply (part 2; creates when missing) */
+export async function patchObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, patch: unknown, ctx: PatchContext): Promise<UpdateResult> {
+  const ns = core.namespaceFor(info, namespace);
+  const now = core.nowTime();
+  for (let attempt = 0; ; attempt++) {
+    const current = await core.readCurrent(info, ns, name);
+    if (ctx.type === 'apply') {
+      if (!isPlainObject(patch)) throw badRequest('apply patch must be a JSON or YAML object');
+      checkTypeMeta(info, patch);
+      const applied = serverSideApply({ current: current?.toObject(), applied: patch, manager: ctx.fieldManager ?? '', force: ctx.force ?? false, now, type: info.type });
+      if (!current) {
+        if (ctx.subresource) throw notFound(info.type.resource, info.type.group, name);
+        applied.metadata.name = name;
+        try {
+          return { object: await createObject(core, info, ns, applied, ctx), created: true };
+        } catch (err) {
+          if ((err as { reason?: string }).reason === 'AlreadyExists' && attempt < MAX_RETRIES) continue;
+          throw err;
+        }
+      }
+      const out = await applyUpdate(core, info, ns, name, current, applied, ctx);
+      if (out !== 'conflict') return { object: out, created: false };
+    } else {
+      if (!current) throw notFound(info.type.resource, info.type.group, name);
+      const before = current.toObject();
+      const patched = applyPatch(info, before, patch, ctx);
+      if (isPlainObject(patched) && isPlainObject(patched['metadata']) && patched['metadata']['resourceVersion'] === undefined) {
+        (patched['metadata'] as Record<string, unknown>)['resourceVersion'] = String(current.modRevision);
+      }
+      const out = await applyUpdate(core, info, ns, name, current, patched, ctx);
+      if (out !== 'conflict') return { object: out, created: false };
+      if (hasResourceVersion(patch)) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
+    }
+    if (attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
+  }
+}
+
+function hasResourceVersion(patch: unknown): boolean {
+  if (Array.isArray(patch)) return patch.some((op) => isPlainObject(op) && typeof op['path'] === 'string' && op['path'].startsWith('/metadata/resourceVersion'));
+  return isPlainObject(patch) && isPlainObject(patch['metadata']) && patch['metadata']['resourceVersion'] !== undefined;
+}
+
+/** prepare, validate and write `desired` over `current`; 'conflict' when the CAS lost */
+export async function applyUpdate(
+  core: RegistryCore,
+  info: ResourceInfo,
+  ns: string | undefined,
+  name: string,
+  current: CachedObject,
+  desired: unknown,
+  ctx: UpdateContext,
+): Promise<KubeObject | 'conflict'> {
+  checkTypeMeta(info, desired);
+  const old = current.toObject();
+  const rv = desired.metadata.resourceVersion;
+  if (rv !== undefined && rv !== '' && rv !== String(current.modRevision)) {
+    throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
+  }
+  if (desired.metadata.name !== undefined && desired.metadata.name !== name) {
+    throw badRequest(`the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  if (info.type.namespaced && desired.metadata.namespace && desired.metadata.namespace !== ns) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+
+  let next: KubeObject & Record<string, unknown>;
+  const sub = ctx.subresource;
+  if (sub === 'status') {
+    next = clone(old) as KubeObject & Record<string, unknown>;
+    const st = (desired as unknown as Record<string, unknown>)['status'];
+    if (st === undefined) delete next['status'];
+    else next['status'] = st;
+  } else if (sub === 'finalize') {
+    next = clone(old) as KubeObject & Record<string, unknown>;
+    const finalizers = ((desired as NamespaceLike).spec?.finalizers ?? []).slice();
+    next['spec'] = { ...((next['spec'] as Record<string, unknown> | undefined) ?? {}), finalizers };
+  } else {
+    next = desired as KubeObject & Record<string, unknown>;
+    if (sub === undefined && info.strategy.hasStatus) {
+      const st = (old as unknown as Record<string, unknown>)['status'];
+      if (st === undefined) delete next['status'];
+      else next['status'] = clone(st);
+    }
+  }
+  core.stamp(info, next);
+  const meta = next.metadata;
+  const oldMeta = old.metadata;
+  meta.name = name;
+  if (info.type.namespaced) meta.namespace = ns!;
+  else delete meta.namespace;
+  if (!meta.uid) meta.uid = oldMeta.uid!;
+  if (oldMeta.creationTimestamp) meta.creationTimestamp = oldMeta.creationTimestamp;
+  if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+  else delete meta.deletionTimestamp;
+  if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+  else delete meta.deletionGracePeriodSeconds;
+  if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
+  else delete meta.generation;
+  delete meta.resourceVersion;
+
+  info.definition?.setDefaults(next);
+  if (info.strategy.usesGeneration && !deepEqual(specPart(next), specPart(old))) meta.generation = (oldMeta.generation ?? 0) + 1;
+
+  const oldForValidation = clone(old);
+  const trusted = sub !== undefined && sub !== 'status' && sub !== 'finalize';
+  const causes = (trusted ? info.definition?.validate(next) : info.definition?.validateUpdate(next, oldForValidation)) ?? [];
+  if (info.strategy.validate) causes.push(...info.strategy.validate(next));
+  throwIfInvalid(info, name, causes);
+
+  // nothing changed: no write, the resourceVersion stays
+  const oldNoRv = { ...old, metadata: { ...old.metadata } };
+  delete oldNoRv.metadata.resourceVersion;
+  if (deepEqual(next, oldNoRv)) return current.toObject();
+
+  let alloc: Allocation | undefined;
+  const isService = info.type.group === '' && info.type.resource === 'services';
+  if (isService && sub === undefined) {
+    alloc = allocateService(core.allocators, next as ServiceLike, old as ServiceLike);
+    throwIfInvalid(info, name, alloc.causes);
+  }
+
+  const key = objectKey(info.type, ns, name);
+  const removeNow = meta.deletionTimestamp !== undefined && !(meta.finalizers?.length) && (
+    info.type.group === '' && info.type.resource === 'namespaces' ? namespaceCanBeRemoved(next as NamespaceLike) : meta.deletionGracePeriodSeconds === 0
+  );
+  if (ctx.dryRun) {
+    alloc?.rollback();
+    meta.resourceVersion = String(current.modRevision);
+    return next;
+  }
+  if (removeNow) {
+    const res = await core.store.txn({ compare: [{ key, modRevision: current.modRevision }], success: [{ type: 'delete', key }] });
+    if (!res.succeeded) {
+      alloc?.rollback();
+      return 'conflict';
+    }
+    alloc?.rollback();
+    if (isService) releaseService(core.allocators, old as ServiceLike);
+    meta.resourceVersion = String(res.revision);
+    return next;
+  }
+  const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
+  const value = toStoredValue(next);
+  const res = await core.store.txn({
+    compare: [{ key, modRevision: current.modRevision }],
+    success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
+  });
+  if (!res.succeeded) {
+    alloc?.rollback();
+    return 'conflict';
+  }
+  alloc?.commit();
+  meta.resourceVersion = String(res.revision);
+  return next;
+}

@@ -1,0 +1,147 @@
+// `defineKind` builds a KindDefinition from a kind's parts, adding what every kind shares:
+// JSON nulls dropped (Go decodes `null` as "unset"), schema type errors turned into causes
+// (`spec.replicas: Invalid value: "abc": must be of type integer`), ObjectMeta checks by the
+// kind's name rule, and defaulting only on well-typed objects (so it never crashes on
+// input the validator will reject). Kind validators may assume the schema passed.
+
+import type { z } from 'zod';
+import type { StatusCause } from '../../errors.ts';
+import type { KindDefinition } from '../kind.ts';
+import type { KubeObject } from '../meta.ts';
+import type { ResourceType } from '../resources.ts';
+import { fieldInvalid, fieldRequired } from '../validation/field.ts';
+import { nameIsDNSSubdomain } from '../../meta/names.ts';
+import { validateObjectMeta, validateObjectMetaUpdate, type NameValidator } from './object-meta.ts';
+
+export interface KindParts<T extends KubeObject> {
+  type: ResourceType<T>;
+  schema: z.ZodType<T>;
+  /** metadata.name rule; DNS subdomain unless given */
+  nameRule?: NameValidator;
+  defaults?: (obj: T) => void;
+  /** kind-specific checks of a well-typed object (metadata is checked already) */
+  validate?: (obj: T) => StatusCause[];
+  /** kind-specific update checks (validate(obj) has run already) */
+  validateUpdate?: (obj: T, old: T) => StatusCause[];
+  fields?: (obj: T) => Record<string, string>;
+}
+
+export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefinition<T> {
+  const { type, schema } = parts;
+  const nameRule = parts.nameRule ?? nameIsDNSSubdomain;
+  const validateNew = (o: T): StatusCause[] => [
+    ...validateObjectMeta(o.metadata, type.namespaced, nameRule),
+    ...(parts.validate?.(o) ?? []),
+  ];
+  return {
+    type,
+    schema,
+    setDefaults(obj: T): void {
+      dropNulls(obj);
+      if (schema.safeParse(obj).success) parts.defaults?.(obj);
+    },
+    validate(obj: T): StatusCause[] {
+      const o = withoutNulls(obj);
+      const typeCauses = schemaCauses(schema, o);
+      return typeCauses.length ? typeCauses : validateNew(o);
+    },
+    validateUpdate(obj: T, old: T): StatusCause[] {
+      const o = withoutNulls(obj);
+      const typeCauses = schemaCauses(schema, o);
+      if (typeCauses.length) return typeCauses;
+      const causes = [...validateObjectMetaUpdate(o.metadata, old.metadata ?? {}), ...validateNew(o)];
+      const prev = withoutNulls(old);
+      if (schema.safeParse(prev).success) causes.push(...(parts.validateUpdate?.(o, prev) ?? []));
+      return causes;
+    },
+    selectableFields(obj: T): Record<string, string> {
+      return parts.fields?.(obj) ?? {};
+    },
+  };
+}
+
+/** remove `null` members of objects, in place (Go decodes them as unset) */
+export function dropNulls(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) dropNulls(x);
+  } else if (v !== null && typeof v === 'object') {
+    const r = v as Record<string, unknown>;
+    for (const k of Object.keys(r)) {
+      if (r[k] === null) delete r[k];
+      else dropNulls(r[k]);
+    }
+  }
+}
+
+function hasNullMember(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasNullMember);
+  if (v !== null && typeof v === 'object') return Object.values(v).some((x) => x === null || hasNullMember(x));
+  return false;
+}
+
+function withoutNulls<T>(obj: T): T {
+  if (!hasNullMember(obj)) return obj;
+  const copy = structuredClone(obj);
+  dropNulls(copy);
+  return copy;
+}
+
+// ---- zod issues → StatusCauses ----
+
+interface IssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  errors?: IssueLike[][];
+}
+
+const TYPE_NAMES: Record<string, string> = { number: 'integer', int: 'integer', string: 'string', boolean: 'boolean', object: 'object', record: 'object', array: 'array' };
+
+function pathString(path: readonly PropertyKey[]): string {
+  let p = '';
+  for (const part of path) {
+    if (typeof part === 'number') p += `[${part}]`;
+    else p = p ? `${p}.${String(part)}` : String(part);
+  }
+  return p;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const part of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[part];
+  }
+  return v;
+}
+
+function expectedOf(issue: IssueLike): string[] {
+  if (issue.code === 'invalid_type' && issue.expected) return [TYPE_NAMES[issue.expected] ?? issue.expected];
+  if (issue.code === 'invalid_union' && issue.errors) {
+    return issue.errors.flatMap((branch) => (branch[0] && branch[0].path.length === 0 ? expectedOf(branch[0]) : []));
+  }
+  return [];
+}
+
+/** the schema's complaints as Kubernetes-style causes, one per field */
+export function schemaCauses(schema: z.ZodType, obj: unknown): StatusCause[] {
+  const result = schema.safeParse(obj);
+  if (result.success) return [];
+  const causes: StatusCause[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues as unknown as IssueLike[]) {
+    const field = pathString(issue.path);
+    if (seen.has(field)) continue;
+    seen.add(field);
+    const value = valueAt(obj, issue.path);
+    if (value === undefined) {
+      causes.push(fieldRequired(field));
+      continue;
+    }
+    const expected = [...new Set(expectedOf(issue))];
+    const detail = expected.length ? `must be of type ${expected.join(' or ')}` : issue.message;
+    causes.push(fieldInvalid(field, value, detail));
+  }
+  return causes;
+}

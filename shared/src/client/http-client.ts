@@ -1,0 +1,309 @@
+// The Client over HTTP(S): Kubernetes' REST + watch wire format, with node:http/https and
+// one keep-alive agent. Failures are ApiErrors: a Status body as sent, any other error
+// body mapped from the HTTP code (http-errors.ts), a connection failure as 503
+// ServiceUnavailable. 429 answers are retried after their Retry-After (on the injected
+// clock), up to `maxRetries` times. A watch is a chunked stream of newline-delimited
+// `{type, object}` JSON, parsed as it arrives; close() aborts the request.
+//   const client = createHttpClient(loadKubeconfig('/path/kubeconfig'));
+
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeList, KubeObject, WatchEvent } from '../api/meta.ts';
+import type { ResourceType } from '../api/resources.ts';
+import type { Clock } from '../clock.ts';
+import { AbortError, realClock } from '../clock.ts';
+import { failure } from '../errors.ts';
+import type { ApiError, Status } from '../errors.ts';
+import { errorFromResponse } from './http-errors.ts';
+import { queryString, resourcePath } from './paths.ts';
+import type { QueryValue } from './paths.ts';
+import { patchContentTypes } from './types.ts';
+import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteOptions } from './types.ts';
+import { WatchChannel } from './watch-channel.ts';
+
+export interface HttpClientOptions {
+  /** `https://127.0.0.1:6443` (a path prefix is kept) */
+  server: string;
+  /** bearer token */
+  token?: string | undefined;
+  /** PEM CA bundle to trust for the server's certificate */
+  ca?: string | Buffer | undefined;
+  /** PEM client certificate and key, for certificate authentication */
+  clientCert?: string | Buffer | undefined;
+  clientKey?: string | Buffer | undefined;
+  insecureSkipTLSVerify?: boolean | undefined;
+  userAgent?: string | undefined;
+  /** waits for Retry-After on this clock (default: the real clock) */
+  clock?: Clock | undefined;
+  /** retries of a 429 answer (default 5) */
+  maxRetries?: number | undefined;
+}
+
+export interface HttpClient extends Client {
+  /** close idle keep-alive connections */
+  close(): void;
+}
+
+interface RequestSpec {
+  method: string;
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal | undefined;
+}
+
+const writeQuery = (o: WriteOptions): Record<string, QueryValue> => ({
+  dryRun: o.dryRun ? 'All' : undefined,
+  fieldManager: o.fieldManager,
+  fieldValidation: o.fieldValidation,
+});
+
+const listQuery = (o: ListOptions): Record<string, QueryValue> => ({
+  labelSelector: o.labelSelector,
+  fieldSelector: o.fieldSelector,
+  limit: o.limit,
+  continue: o.continue,
+  resourceVersion: o.resourceVersion,
+  resourceVersionMatch: o.resourceVersionMatch,
+});
+
+interface DeleteBodyOptions {
+  gracePeriodSeconds?: number | undefined;
+  propagationPolicy?: string | undefined;
+  orphanDependents?: boolean | undefined;
+  preconditions?: unknown;
+  dryRun?: boolean | undefined;
+}
+
+function deleteBody(o: DeleteBodyOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1' };
+  if (o.gracePeriodSeconds !== undefined) body['gracePeriodSeconds'] = o.gracePeriodSeconds;
+  if (o.propagationPolicy !== undefined) body['propagationPolicy'] = o.propagationPolicy;
+  if (o.orphanDependents !== undefined) body['orphanDependents'] = o.orphanDependents;
+  if (o.preconditions !== undefined) body['preconditions'] = o.preconditions;
+  if (o.dryRun) body['dryRun'] = ['All'];
+  return body;
+}
+
+export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const base = new URL(opts.server);
+  const secure = base.protocol === 'https:';
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const clock = opts.clock ?? realClock;
+  const maxRetries = opts.maxRetries ?? 5;
+  const agent = secure
+    ? new https.Agent({
+        keepAlive: true,
+        ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+        ...(opts.clientCert !== undefined ? { cert: opts.clientCert } : {}),
+        ...(opts.clientKey !== undefined ? { key: opts.clientKey } : {}),
+        rejectUnauthorized: !opts.insecureSkipTLSVerify,
+      })
+    : new http.Agent({ keepAlive: true });
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'User-Agent': opts.userAgent ?? 'kubesim/0.1.0',
+  };
+  if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
+
+  /** one HTTP exchange; resolves with the response head (body unread); `spec.signal` aborts it */
+  function send(spec: RequestSpec, payload: string | undefined): Promise<IncomingMessage> {
+    const url = new URL(basePath + spec.path + queryString(spec.query ?? {}), base);
+    const h: Record<string, string> = { ...headers };
+    if (payload !== undefined) {
+      h['Content-Type'] = spec.contentType ?? 'application/json';
+      h['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const signal = spec.signal;
+      if (signal?.aborted) return reject(new AbortError());
+      const req = (secure ? https : http).request(url, { method: spec.method, headers: h, agent });
+      // destroy() without an error: a response being read just ends early, nothing throws
+      const onAbort = (): void => void req.destroy();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('close', () => signal?.removeEventListener('abort', onAbort));
+      req.on('response', (res) => {
+        res.on('error', () => {}); // readers see errors through their iterator
+        resolve(res);
+      });
+      req.on('error', (err) => {
+        if (signal?.aborted) reject(new AbortError());
+        else reject(failure(503, 'ServiceUnavailable', `${spec.method} "${url.href}": ${err.message}`));
+      });
+      req.end(payload);
+    });
+  }
+
+  /** send, retrying 429s after their Retry-After; the caller reads the body */
+  async function exchange(spec: RequestSpec): Promise<IncomingMessage> {
+    const payload = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    for (let attempt = 0; ; attempt++) {
+      const res = await send(spec, payload);
+      if (res.statusCode !== 429 || attempt >= maxRetries) return res;
+      res.resume();
+      const retryAfter = Number(res.headers['retry-after']);
+      await clock.sleep((Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1) * 1000, spec.signal);
+    }
+  }
+
+  async function readBody(res: IncomingMessage): Promise<string> {
+    res.setEncoding('utf8');
+    let text = '';
+    for await (const chunk of res) text += chunk as string;
+    return text;
+  }
+
+  function failed(res: IncomingMessage, text: string, method: string): ApiError {
+    const ra = Number(res.headers['retry-after']);
+    return errorFromResponse(res.statusCode ?? 0, text, method, Number.isFinite(ra) ? ra : undefined);
+  }
+
+  async function call<R>(spec: RequestSpec): Promise<R> {
+    const res = await exchange(spec);
+    const text = await readBody(res);
+    const code = res.statusCode ?? 0;
+    if (code < 200 || code > 299) throw failed(res, text, spec.method);
+    return (text ? JSON.parse(text) : {}) as R;
+  }
+
+  async function text(spec: RequestSpec): Promise<string> {
+    const res = await exchange(spec);
+    const body = await readBody(res);
+    const code = res.statusCode ?? 0;
+    if (code < 200 || code > 299) throw failed(res, body, spec.method);
+    return body;
+  }
+
+  function watch<T extends KubeObject>(type: ResourceType<T>, o: WatchOptions = {}): WatchStream<T> {
+    const ac = new AbortController();
+    const channel = new WatchChannel<T>(() => ac.abort());
+    const spec: RequestSpec = {
+      signal: ac.signal,
+      method: 'GET',
+      path: resourcePath(type, { namespace: o.namespace }),
+      query: {
+        watch: 'true',
+        labelSelector: o.labelSelector,
+        fieldSelector: o.fieldSelector,
+        resourceVersion: o.resourceVersion,
+        allowWatchBookmarks: o.allowWatchBookmarks ? 'true' : undefined,
+        timeoutSeconds: o.timeoutSeconds,
+        sendInitialEvents: o.sendInitialEvents ? 'true' : undefined,
+        resourceVersionMatch: o.sendInitialEvents ? 'NotOlderThan' : undefined,
+      },
+    };
+    void (async () => {
+      const res = await exchange(spec);
+      const code = res.statusCode ?? 0;
+      if (code < 200 || code > 299) {
+        const err = failed(res, await readBody(res), 'GET');
+        if (err.code === 410) {
+          channel.push({ type: 'ERROR', object: err.status as unknown as T });
+          channel.end();
+        } else channel.fail(err);
+        return;
+      }
+      res.setEncoding('utf8');
+      let partial = '';
+      const take = (line: string): void => {
+        if (!line.trim()) return;
+        const ev = JSON.parse(line) as WatchEvent<T>;
+        channel.push(ev);
+      };
+      try {
+        for await (const chunk of res) {
+          partial += chunk as string;
+          let nl: number;
+          while ((nl = partial.indexOf('\n')) >= 0) {
+            take(partial.slice(0, nl));
+            partial = partial.slice(nl + 1);
+          }
+        }
+        take(partial);
+        channel.end();
+      } catch (err) {
+        // a connection closed under the watch ends it, as for client-go; bad JSON fails it
+        if (err instanceof SyntaxError) channel.fail(failure(500, 'InternalError', `unable to decode watch event: ${err.message}`));
+        else channel.end();
+      }
+    })().catch((err: unknown) => (ac.signal.aborted ? channel.end() : channel.fail(err)));
+    return channel;
+  }
+
+  async function* logStream(name: string, o: LogOptions): AsyncIterable<string> {
+    // our own controller, so that a consumer that stops iterating also ends the request
+    const ac = new AbortController();
+    const onSignal = (): void => ac.abort();
+    o.signal?.addEventListener('abort', onSignal);
+    try {
+      const res = await exchange({ ...logRequest(name, o), signal: ac.signal });
+      const code = res.statusCode ?? 0;
+      if (code < 200 || code > 299) throw failed(res, await readBody(res), 'GET');
+      res.setEncoding('utf8');
+      try {
+        for await (const chunk of res) yield chunk as string;
+      } catch (err) {
+        if (!ac.signal.aborted) throw err;
+      }
+    } finally {
+      o.signal?.removeEventListener('abort', onSignal);
+      ac.abort();
+    }
+  }
+
+  function logRequest(name: string, o: LogOptions): RequestSpec {
+    return {
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(o.namespace ?? 'default')}/pods/${encodeURIComponent(name)}/log`,
+      query: {
+        container: o.container,
+        follow: o.follow ? 'true' : undefined,
+        previous: o.previous ? 'true' : undefined,
+        tailLines: o.tailLines,
+        sinceSeconds: o.sinceSeconds,
+        timestamps: o.timestamps ? 'true' : undefined,
+        limitBytes: o.limitBytes,
+      },
+      signal: o.signal,
+    };
+  }
+
+  const nameOf = (obj: KubeObject): string => obj.metadata.name ?? '';
+  const nsOf = (type: ResourceType, o: NamespaceOption, obj?: KubeObject): string | undefined => (type.namespaced ? (o.namespace ?? obj?.metadata.namespace) : undefined);
+
+  return {
+    get: <T extends KubeObject>(type: ResourceType<T>, name: string, o: GetOptions = {}) =>
+      call<T>({ method: 'GET', path: resourcePath(type, { namespace: o.namespace, name }), query: { resourceVersion: o.resourceVersion } }),
+    list: <T extends KubeObject>(type: ResourceType<T>, o: ListOptions = {}) =>
+      call<KubeList<T>>({ method: 'GET', path: resourcePath(type, { namespace: o.namespace }), query: listQuery(o) }),
+    watch,
+    create: <T extends KubeObject>(type: ResourceType<T>, obj: T, o: WriteOptions = {}) =>
+      call<T>({ method: 'POST', path: resourcePath(type, { namespace: nsOf(type, o, obj) }), query: writeQuery(o), body: obj }),
+    update: <T extends KubeObject>(type: ResourceType<T>, obj: T, o: UpdateOptions = {}) =>
+      call<T>({ method: 'PUT', path: resourcePath(type, { namespace: nsOf(type, o, obj), name: nameOf(obj), subresource: o.subresource }), query: writeQuery(o), body: obj }),
+    patch: <T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, o: PatchOptions) =>
+      call<T>({
+        method: 'PATCH',
+        path: resourcePath(type, { namespace: o.namespace, name, subresource: o.subresource }),
+        query: { ...writeQuery(o), force: o.force ? 'true' : undefined },
+        body: patch,
+        contentType: patchContentTypes[o.type],
+      }),
+    delete: <T extends KubeObject>(type: ResourceType<T>, name: string, o: DeleteCallOptions = {}) =>
+      call<T | Status>({ method: 'DELETE', path: resourcePath(type, { namespace: o.namespace, name }), body: deleteBody(o) }),
+    deleteCollection: <T extends KubeObject>(type: ResourceType<T>, o: ListOptions & { propagationPolicy?: DeleteCallOptions['propagationPolicy'] } = {}) =>
+      call<KubeList<T> | Status>({ method: 'DELETE', path: resourcePath(type, { namespace: o.namespace }), query: listQuery(o), body: deleteBody(o) }),
+    getSubresource: <R>(type: ResourceType, name: string, subresource: string, o: NamespaceOption = {}) =>
+      call<R>({ method: 'GET', path: resourcePath(type, { namespace: o.namespace, name, subresource }) }),
+    createSubresource: <R>(type: ResourceType, name: string, subresource: string, body: unknown, o: WriteOptions = {}) =>
+      call<R>({ method: 'POST', path: resourcePath(type, { namespace: o.namespace, name, subresource }), query: writeQuery(o), body }),
+    updateSubresource: <R>(type: ResourceType, name: string, subresource: string, body: unknown, o: WriteOptions = {}) =>
+      call<R>({ method: 'PUT', path: resourcePath(type, { namespace: o.namespace, name, subresource }), query: writeQuery(o), body }),
+    logs: (name: string, o: LogOptions & { follow?: false }) => text(logRequest(name, o)),
+    logStream,
+    close: () => agent.destroy(),
+  };
+}
+
