@@ -10,7 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const KUBESIM = `node --import tsx ${join(REPO, 'cli', 'src', 'main.ts')}`;
+/** tsx by absolute URL: commands run in temp dirs, where a bare `--import tsx` would not resolve */
+export const TSX = import.meta.resolve('tsx');
+export const KUBESIM = `node --import ${TSX} ${join(REPO, 'cli', 'src', 'main.ts')}`;
 export const haveKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 export function freePort(): Promise<number> {
@@ -49,7 +51,7 @@ export class Cluster {
   /** start `kubesim up` and resolve once it prints that it is up */
   async up(extra: string[] = [], timeoutMs = 90_000): Promise<void> {
     this.output = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'cli', 'src', 'main.ts'), 'up', '--port', String(this.port), ...extra], {
+    const proc = spawn(process.execPath, ['--import', TSX, join(REPO, 'cli', 'src', 'main.ts'), 'up', '--port', String(this.port), ...extra], {
       cwd: this.dir,
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,7 +54,7 @@ describe.skipIf(!haveKubectl)('kubesim up, driven like a user', () => {
         await cluster.eventually('kubectl get deployment web -o jsonpath={.status.availableReplicas}', (x) => x.stdout.trim() === '3', 90_000);
       }
     }
-    const d = await cluster.run('kubectl get deployment web -o jsonpath={.spec.replicas}/{.status.availableReplicas}/{.metadata.annotations.deployment\\.kubernetes\\.io/revision}');
+    const d = await cluster.run(`kubectl get deployment web -o jsonpath='{.spec.replicas}/{.status.availableReplicas}/{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'`);
     expect(d.stdout.trim()).toBe('5/5/3');
     const rs = await cluster.run('kubectl get replicasets --no-headers');
     expect(rs.stdout.trim().split('\n')).toHaveLength(2);
