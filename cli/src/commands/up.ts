@@ -14,6 +14,7 @@ import { lockDataDir } from '../data-dir.ts';
 import { httpText } from '../http-get.ts';
 import { UsageError, helpText, intFlag, parseFlags } from '../flags.ts';
 import { layout, type ClusterFile } from '../up/layout.ts';
+import { mergeKubeconfig } from '../up/merge-kubeconfig.ts';
 import { freePort, portIsFree } from '../up/ports.ts';
 import { Supervisor } from '../up/supervisor.ts';
 
@@ -52,6 +53,7 @@ export async function up(argv: string[]): Promise<void> {
 
   const insecure = Boolean(flags['insecure-http']);
   const server = `${insecure ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const report = (line: string): void => console.log(`kubesim: ${line}`);
   ensureTokenFile(paths.dir);
   const tls = insecure ? undefined : await ensureTls(paths.dir);
   const kubeconfigFor = (user: string): { server: string; caCert?: string; token?: string; user: string } => {
@@ -66,6 +68,7 @@ export async function up(argv: string[]): Promise<void> {
     'proxy-sim': 'system:kube-proxy',
   };
   for (const [name, user] of Object.entries(identities)) writeKubeconfig(paths.componentKubeconfig(name), kubeconfigFor(user));
+  if (flags['merge-kubeconfig']) report(`added the kubesim context to ${mergeKubeconfig(paths.kubeconfig)}`);
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(dirname(paths.clusterFile), { recursive: true });
 
@@ -79,7 +82,6 @@ export async function up(argv: string[]): Promise<void> {
     { name: 'proxy-sim', args: common('proxy-sim') },
   ];
 
-  const report = (line: string): void => console.log(`kubesim: ${line}`);
   const supervisor = new Supervisor({
     restart: !flags['no-restart'],
     report,
