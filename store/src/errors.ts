@@ -1,8 +1,9 @@
 // Named errors for expected outcomes of store calls. Anything else thrown is a bug.
+// Check `instanceof` or `err.code`; the apiserver answers Compacted with 410 Gone (Expired).
 
 export class StoreError extends Error {
   constructor(
-    readonly code: 'Compacted' | 'FutureRevision' | 'InvalidKey' | 'InvalidValue' | 'ValueTooLarge' | 'LeaseNotFound' | 'Closed',
+    readonly code: 'Compacted' | 'FutureRevision' | 'InvalidKey' | 'InvalidValue' | 'ValueTooLarge' | 'LeaseNotFound' | 'Closed' | 'InvalidArgument',
     message: string,
   ) {
     super(message);

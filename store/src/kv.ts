@@ -47,7 +47,8 @@ export interface RangeResult {
   revision: number;
   /** true when more keys exist after the last one returned */
   more: boolean;
-  /** total number of keys under the prefix at that revision */
+  /** total number of keys under the prefix at that revision (after `startAfter` when given,
+   *  as etcd counts its range): `count - kvs.length` keys remain after this page */
   count: number;
 }
 

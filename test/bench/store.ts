@@ -31,6 +31,7 @@ interface Target {
 
 interface Figures {
   sequential: number;
+  seqP50: number;
   concurrent: number;
   p50: number;
   p99: number;
@@ -40,10 +41,16 @@ interface Figures {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
-async function sequentialPuts(t: Target, run: number, n: number): Promise<number> {
+/** Puts one at a time; returns puts/s and the median put latency (robust to a few disk stalls). */
+async function sequentialPuts(t: Target, run: number, n: number): Promise<{ rate: number; p50: number }> {
+  const lat: number[] = [];
   const start = performance.now();
-  for (let i = 0; i < n; i++) await t.put(`/bench/seq/${run}/${i}`, VALUE);
-  return n / ((performance.now() - start) / 1000);
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await t.put(`/bench/seq/${run}/${i}`, VALUE);
+    lat.push(performance.now() - t0);
+  }
+  return { rate: n / ((performance.now() - start) / 1000), p50: quantile(lat, 0.5) };
 }
 
 async function concurrentPuts(t: Target, run: number, n: number, writers = 64): Promise<number> {
@@ -89,6 +96,7 @@ interface Sizes {
 
 interface Samples {
   seq: number[];
+  seqP50: number[];
   conc: number[];
   p50: number[];
   p99: number[];
@@ -97,7 +105,9 @@ interface Samples {
 
 /** One round of the write figures; rounds of all targets interleave, so a noisy disk hits them alike. */
 async function measureRound(t: Target, sizes: Sizes, run: number, into: Samples): Promise<void> {
-  into.seq.push(await sequentialPuts(t, run, sizes.seq));
+  const seq = await sequentialPuts(t, run, sizes.seq);
+  into.seq.push(seq.rate);
+  into.seqP50.push(seq.p50);
   into.conc.push(await concurrentPuts(t, run, sizes.conc));
   const lat = await watchLatency(t, run, sizes.watch);
   into.p50.push(quantile(lat, 0.5));
@@ -116,6 +126,7 @@ async function measureRange(t: Target, into: Samples): Promise<void> {
 
 const figures = (s: Samples): Figures => ({
   sequential: median(s.seq),
+  seqP50: median(s.seqP50),
   concurrent: median(s.conc),
   p50: median(s.p50),
   p99: median(s.p99),
@@ -223,13 +234,13 @@ function hasEtcd(): boolean {
 function print(name: string, f: Figures): void {
   const n = (x: number): string => Math.round(x).toLocaleString('en-US');
   console.log(
-    `${name.padEnd(20)} seq ${n(f.sequential).padStart(8)} puts/s | 64 writers ${n(f.concurrent).padStart(8)} puts/s | ` +
+    `${name.padEnd(20)} seq ${n(f.sequential).padStart(8)} puts/s (p50 ${f.seqP50.toFixed(2)} ms) | 64 writers ${n(f.concurrent).padStart(8)} puts/s | ` +
       `put→watch p50 ${f.p50.toFixed(2)} ms p99 ${f.p99.toFixed(2)} ms | range 100k ${f.range.toFixed(0)} ms`,
   );
 }
 
 const targets: { t: Target; sizes: Sizes; samples: Samples }[] = [];
-const add = (t: Target, sizes: Sizes): void => void targets.push({ t, sizes, samples: { seq: [], conc: [], p50: [], p99: [], range: [] } });
+const add = (t: Target, sizes: Sizes): void => void targets.push({ t, sizes, samples: { seq: [], seqP50: [], conc: [], p50: [], p99: [], range: [] } });
 try {
   add(await levelTarget(true), { seq: 1_000, conc: 20_000, watch: 1_000 });
   add(await levelTarget(false), { seq: 10_000, conc: 50_000, watch: 2_000 });
@@ -245,7 +256,7 @@ try {
   if (etcd) {
     const [a, b] = [figures(on.samples), figures(etcd.samples)];
     console.log(
-      `ratio level fsync=on / etcd: sequential ${(a.sequential / b.sequential).toFixed(1)}x, 64 writers ${(a.concurrent / b.concurrent).toFixed(1)}x, ` +
+      `ratio level fsync=on / etcd: sequential ${(a.sequential / b.sequential).toFixed(1)}x (p50 latency ${(b.seqP50 / a.seqP50).toFixed(1)}x lower), 64 writers ${(a.concurrent / b.concurrent).toFixed(1)}x, ` +
         `watch p50 ${(b.p50 / a.p50).toFixed(1)}x faster, range ${(b.range / a.range).toFixed(1)}x faster`,
     );
   }

@@ -1,0 +1,31 @@
+// Child process for crash.test.ts: opens a level store (fsync on) in argv[2], then 64
+// concurrent writers put unique keys (and overwrite one hot key each) forever, compacting
+// now and then, printing "ack|hot <key> <revision>" after each acknowledged write. The test SIGKILLs it mid-flight.
+
+import { openLevelStore } from './level-store.ts';
+
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: crash-writer.ts <dir>');
+const kv = await openLevelStore({ dir, compaction: false });
+const start = kv.currentRevision();
+let lines: string[] = [];
+const flush = (): void => {
+  if (lines.length === 0) return;
+  process.stdout.write(lines.join(''));
+  lines = [];
+};
+
+async function writer(w: number): Promise<void> {
+  for (let n = 0; ; n++) {
+    const key = `/crash/${start}/w${w}/${n}`;
+    const { revision } = await kv.put(key, `value ${n}`);
+    lines.push(`ack ${key} ${revision}\n`);
+    // A hot key per writer, overwritten each round, gives compaction history to drop.
+    const hot = await kv.put(`/hot/w${w}`, String(n));
+    lines.push(`hot /hot/w${w} ${hot.revision}\n`);
+    if (lines.length >= 64) flush();
+    if (revision % 256 < 2 && revision - 100 > kv.compactedRevision()) void kv.compact(revision - 100).catch(() => {});
+  }
+}
+
+for (let w = 0; w < 64; w++) void writer(w);
