@@ -67,6 +67,7 @@ export const components: Record<string, ComponentDef> = {
         debugPort: intFlag('debug-port', str(f['debug-port']), 0, 65535)!,
         ...(config ? { config: readFileSync(config, 'utf8') } : {}),
       });
+      if (s.debugUrl) console.error(`scheduler explanations at ${s.debugUrl}/explain/<namespace>/<pod>`);
       return { stop: () => s.stop() };
     },
   },
@@ -91,6 +92,7 @@ export const components: Record<string, ComponentDef> = {
       nodes: { type: 'string', help: 'number of nodes', default: '3' },
       'node-pool': { type: 'string', help: 'node-pool YAML file (instead of --nodes)' },
       'http-port': { type: 'string', help: 'port of the kubelet endpoint (logs, node actions) on 127.0.0.1 (0: any)', default: '0' },
+      'first-node-index': { type: 'string', help: 'number of the first node (names, zones, pod CIDRs): give a second kubelet-sim its own range', default: '0' },
     },
     async start(f) {
       await waitForApiserver(f);
@@ -103,7 +105,9 @@ export const components: Record<string, ComponentDef> = {
         logger: createLogger('kubelet-sim'),
         nodes: pool ? { poolYaml: readFileSync(pool, 'utf8') } : intFlag('nodes', str(f['nodes']), 0, 100_000)!,
         httpPort: intFlag('http-port', str(f['http-port']), 0, 65535)!,
+        firstNodeIndex: intFlag('first-node-index', str(f['first-node-index']), 0, 60_000)!,
       });
+      console.error(`kubelet-sim: ${k.nodeNames.length} nodes, endpoint http://${k.address}:${k.port}`);
       return { stop: () => k.stop() };
     },
   },

@@ -1,13 +1,16 @@
 // `kubesim up`: a whole cluster from one command. It prepares the data dir (tokens,
-// certificates, kubeconfigs), starts the apiserver, waits for /readyz, then starts the
-// scheduler, controller-manager, kubelet-sim and proxy-sim, each as its own OS process
-// with its own identity, and waits until every node is Ready. Ctrl-C stops them all.
-// With --single-process the components run inside this process instead (still over HTTP).
+// certificates, kubeconfigs), then starts the apiserver, scheduler, controller-manager,
+// kubelet-sim and proxy-sim at once, each as its own OS process with its own identity;
+// each waits for the apiserver's /readyz. `up` reports the cluster ready once every node
+// is Ready. Ctrl-C stops them all. With --single-process the components run inside this
+// process instead (still over HTTP). kubelet-sim hosts many nodes in one process, so it
+// has one identity for all of them (`system:node:kubelet-sim`, group system:nodes) where
+// Kubernetes gives each kubelet its own `system:node:<name>`.
 
 import { mkdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureTls, ensureTokenFile, tokenFor, writeKubeconfig } from '@kubesim/apiserver';
+import { ensureTls, ensureTokenFile, issueToken, tokenFor, writeKubeconfig } from '@kubesim/apiserver';
 import { createHttpClient, resources } from '@kubesim/shared';
 import type { HttpClient } from '@kubesim/shared';
 import { lockDataDir } from '../data-dir.ts';
@@ -55,6 +58,7 @@ export async function up(argv: string[]): Promise<void> {
   const server = `${insecure ? 'http' : 'https'}://127.0.0.1:${port}`;
   const report = (line: string): void => console.log(`kubesim: ${line}`);
   ensureTokenFile(paths.dir);
+  issueToken(paths.dir, 'system:node:kubelet-sim', ['system:nodes']);
   const tls = insecure ? undefined : await ensureTls(paths.dir);
   const kubeconfigFor = (user: string): { server: string; caCert?: string; token?: string; user: string } => {
     const token = tokenFor(paths.dir, user);
@@ -64,7 +68,7 @@ export async function up(argv: string[]): Promise<void> {
   const identities: Record<string, string> = {
     scheduler: 'system:kube-scheduler',
     'controller-manager': 'system:kube-controller-manager',
-    'kubelet-sim': 'system:kube-controller-manager',
+    'kubelet-sim': 'system:node:kubelet-sim',
     'proxy-sim': 'system:kube-proxy',
   };
   for (const [name, user] of Object.entries(identities)) writeKubeconfig(paths.componentKubeconfig(name), kubeconfigFor(user));
