@@ -1,0 +1,296 @@
+// PodTopologySpread (PreFilter, Filter, PreScore, Score; weight 2): spread matching pods
+// evenly across topology domains (zones, nodes). For each constraint, the skew of a
+// domain is (matching pods there + 1 if the pod itself matches) − (the minimum over all
+// domains). Filter (whenUnsatisfiable: DoNotSchedule): skew must not exceed maxSkew.
+// Example: maxSkew 1 over zones a: 2 pods, b: 0 pods → a node in zone a has skew 2+1−0 = 3
+// → Unschedulable "node(s) didn't match pod topology spread constraints"; zone b → 1, fits.
+// Score (ScheduleAnyway, or the system defaults — hostname maxSkew 3, zone maxSkew 5, for
+// pods selected by a Service/ReplicaSet/StatefulSet and without constraints of their own):
+// raw = Σ count × log(domains + 2) + (maxSkew − 1); normalized 100 × (max + min − raw) / max,
+// so emptier domains win. Simplification: minDomains, matchLabelKeys, nodeAffinityPolicy
+// and nodeTaintsPolicy are honoured; label selectors of workloads are matchLabels only.
+
+import type { CycleState, StateData } from '../framework/cycle-state.ts';
+import type {
+  ClusterEvent,
+  EnqueueExtensions,
+  FilterPlugin,
+  Handle,
+  PreFilterPlugin,
+  PreScorePlugin,
+  ScorePlugin,
+} from '../framework/interfaces.ts';
+import { ActionType, MAX_NODE_SCORE } from '../framework/interfaces.ts';
+import type { NodeInfo } from '../framework/node-info.ts';
+import type { PodInfo } from '../framework/pod-info.ts';
+import { SKIP, SUCCESS, unresolvable, unschedulable } from '../framework/status.ts';
+import type { Node, Pod, TopologySpreadConstraint } from '../types.ts';
+import { requiredNodeAffinity } from '../util/node-affinity.ts';
+import { compileLabelSelector, matchesMapSelector } from '../util/selectors.ts';
+import type { LabelMatcher } from '../util/selectors.ts';
+import { doNotScheduleTaints, findUntoleratedTaint } from '../util/taints.ts';
+
+export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + ' (missing required label)';
+const PRE_FILTER_KEY = 'PreFilter' + POD_TOPOLOGY_SPREAD;
+const PRE_SCORE_KEY = 'PreScore' + POD_TOPOLOGY_SPREAD;
+const HOSTNAME = 'kubernetes.io/hostname';
+
+export interface PodTopologySpreadArgs {
+  defaultingType?: 'System' | 'List';
+  defaultConstraints?: TopologySpreadConstraint[];
+}
+
+export const SYSTEM_DEFAULT_CONSTRAINTS: readonly TopologySpreadConstraint[] = [
+  { maxSkew: 3, topologyKey: HOSTNAME, whenUnsatisfiable: 'ScheduleAnyway' },
+  { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+];
+
+interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  selector: LabelMatcher;
+  minDomains: number;
+  honorAffinity: boolean;
+  honorTaints: boolean;
+}
+
+/** the two domains with the fewest matching pods, kept up to date cheaply */
+class CriticalPaths {
+  p: Array<{ value: string; num: number }> = [
+    { value: '', num: Number.MAX_SAFE_INTEGER },
+    { value: '', num: Number.MAX_SAFE_INTEGER },
+  ];
+  update(value: string, num: number): void {
+    const p = this.p;
+    const i = value === p[0]!.value ? 0 : value === p[1]!.value ? 1 : -1;
+    if (i >= 0) {
+      p[i]!.num = num;
+      if (p[0]!.num > p[1]!.num) [p[0], p[1]] = [p[1]!, p[0]!];
+    } else if (num < p[0]!.num) {
+      p[1] = p[0]!;
+      p[0] = { value, num };
+    } else if (num < p[1]!.num) {
+      p[1] = { value, num };
+    }
+  }
+  clone(): CriticalPaths {
+    const c = new CriticalPaths();
+    c.p = this.p.map((x) => ({ ...x }));
+    return c;
+  }
+}
+
+class PreFilterState implements StateData {
+  constructor(
+    readonly constraints: Constraint[],
+    readonly matchNum: Map<string, number>[],
+    readonly paths: CriticalPaths[],
+  ) {}
+  minMatchNum(i: number): number {
+    const c = this.constraints[i]!;
+    if (c.minDomains > 1 && this.matchNum[i]!.size < c.minDomains) return 0;
+    return this.paths[i]!.p[0]!.num;
+  }
+  clone(): PreFilterState {
+    return new PreFilterState(this.constraints, this.matchNum.map((m) => new Map(m)), this.paths.map((p) => p.clone()));
+  }
+}
+
+interface PreScoreState {
+  constraints: Constraint[];
+  ignored: Set<string>;
+  counts: Map<string, number>[];
+  weights: number[];
+}
+
+function withMatchLabelKeys(sel: LabelMatcher, keys: readonly string[] | undefined, pod: Pod): LabelMatcher {
+  const own = pod.metadata.labels ?? {};
+  const pairs = (keys ?? []).filter((k) => Object.hasOwn(own, k)).map((k) => [k, own[k]!] as const);
+  if (pairs.length === 0) return sel;
+  return (l) => sel(l) && pairs.every(([k, v]) => l !== undefined && l[k] === v);
+}
+
+function toConstraint(c: TopologySpreadConstraint, pod: Pod, selector?: LabelMatcher): Constraint {
+  return {
+    maxSkew: c.maxSkew,
+    topologyKey: c.topologyKey,
+    selector: selector ?? withMatchLabelKeys(compileLabelSelector(c.labelSelector), c.matchLabelKeys, pod),
+    minDomains: c.minDomains ?? 1,
+    honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
+    honorTaints: c.nodeTaintsPolicy === 'Honor',
+  };
+}
+
+function hasAllKeys(node: Node, constraints: readonly Constraint[]): boolean {
+  const labels = node.metadata.labels;
+  if (!labels) return constraints.length === 0;
+  for (const c of constraints) if (!Object.hasOwn(labels, c.topologyKey)) return false;
+  return true;
+}
+
+export function countPodsMatchSelector(pods: readonly PodInfo[], selector: LabelMatcher, namespace: string): number {
+  let n = 0;
+  for (const p of pods) {
+    if (p.namespace !== namespace || p.pod.metadata.deletionTimestamp) continue;
+    if (selector(p.pod.metadata.labels)) n++;
+  }
+  return n;
+}
+
+export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
+  const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
+  const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
+
+  const constraintsFor = (pod: Pod, action: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] => {
+    const own = pod.spec?.topologySpreadConstraints ?? [];
+    if (own.length > 0) return own.filter((c) => c.whenUnsatisfiable === action).map((c) => toConstraint(c, pod));
+    const wanted = defaults.filter((c) => c.whenUnsatisfiable === action);
+    if (wanted.length === 0) return [];
+    const selectors = handle.listers.workloadSelectorsFor(pod);
+    if (!selectors || selectors.length === 0) return [];
+    const merged: Record<string, string> = {};
+    for (const s of selectors) Object.assign(merged, s);
+    if (Object.keys(merged).length === 0) return [];
+    const sel: LabelMatcher = (l) => matchesMapSelector(merged, l);
+    return wanted.map((c) => toConstraint(c, pod, sel));
+  };
+
+  const included = (c: Constraint, pod: Pod, node: Node): boolean => {
+    if (c.honorAffinity && !requiredNodeAffinity(pod)(node)) return false;
+    if (c.honorTaints && findUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints)) return false;
+    return true;
+  };
+
+  const updateWithPod = (s: PreFilterState, updated: PodInfo, preemptor: PodInfo, node: NodeInfo, delta: number): void => {
+    if (updated.namespace !== preemptor.namespace || !node.node || !hasAllKeys(node.node, s.constraints)) return;
+    s.constraints.forEach((c, i) => {
+      if (!c.selector(updated.pod.metadata.labels) || !included(c, preemptor.pod, node.node!)) return;
+      const v = node.node!.metadata.labels![c.topologyKey]!;
+      const n = (s.matchNum[i]!.get(v) ?? 0) + delta;
+      s.matchNum[i]!.set(v, n);
+      s.paths[i]!.update(v, n);
+    });
+  };
+
+  return {
+    name: POD_TOPOLOGY_SPREAD,
+    preFilter(state, pod, nodes) {
+      const constraints = constraintsFor(pod.pod, 'DoNotSchedule');
+      if (constraints.length === 0) return { status: SKIP };
+      const matchNum = constraints.map(() => new Map<string, number>());
+      for (const ni of nodes) {
+        const node = ni.node;
+        if (!node || !hasAllKeys(node, constraints)) continue;
+        constraints.forEach((c, i) => {
+          if (!included(c, pod.pod, node)) return;
+          const v = node.metadata.labels![c.topologyKey]!;
+          matchNum[i]!.set(v, (matchNum[i]!.get(v) ?? 0) + countPodsMatchSelector(ni.pods, c.selector, pod.namespace));
+        });
+      }
+      const paths = matchNum.map((m) => {
+        const p = new CriticalPaths();
+        for (const [v, n] of m) p.update(v, n);
+        return p;
+      });
+      state.write(PRE_FILTER_KEY, new PreFilterState(constraints, matchNum, paths));
+      return { status: SUCCESS };
+    },
+    addPod(state, podToSchedule, podToAdd, node) {
+      const s = state.read<PreFilterState>(PRE_FILTER_KEY);
+      if (s) updateWithPod(s, podToAdd, podToSchedule, node, 1);
+    },
+    removePod(state, podToSchedule, podToRemove, node) {
+      const s = state.read<PreFilterState>(PRE_FILTER_KEY);
+      if (s) updateWithPod(s, podToRemove, podToSchedule, node, -1);
+    },
+    filter(state, pod, ni) {
+      const s = state.read<PreFilterState>(PRE_FILTER_KEY);
+      if (!s || s.constraints.length === 0 || !ni.node) return SUCCESS;
+      const labels = ni.node.metadata.labels ?? {};
+      for (let i = 0; i < s.constraints.length; i++) {
+        const c = s.constraints[i]!;
+        if (!Object.hasOwn(labels, c.topologyKey)) return unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+        const self = c.selector(pod.pod.metadata.labels) ? 1 : 0;
+        const skew = (s.matchNum[i]!.get(labels[c.topologyKey]!) ?? 0) + self - s.minMatchNum(i);
+        if (skew > c.maxSkew) return unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+      }
+      return SUCCESS;
+    },
+    preScore(state, pod, filtered) {
+      const all = handle.snapshot.list();
+      if (all.length === 0) return SKIP;
+      const requireAll = (pod.pod.spec?.topologySpreadConstraints ?? []).length > 0 || !systemDefaulted;
+      const constraints = constraintsFor(pod.pod, 'ScheduleAnyway');
+      if (constraints.length === 0) return SKIP;
+      const ignored = new Set<string>();
+      const counts = constraints.map(() => new Map<string, number>());
+      const size = constraints.map(() => 0);
+      for (const ni of filtered) {
+        if (!ni.node) continue;
+        if (requireAll && !hasAllKeys(ni.node, constraints)) {
+          ignored.add(ni.name);
+          continue;
+        }
+        constraints.forEach((c, i) => {
+          if (c.topologyKey === HOSTNAME) return;
+          const v = ni.node!.metadata.labels?.[c.topologyKey] ?? '';
+          if (!counts[i]!.has(v)) {
+            counts[i]!.set(v, 0);
+            size[i]!++;
+          }
+        });
+      }
+      const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? filtered.length - ignored.size : size[i]!) + 2));
+      for (const ni of all) {
+        const node = ni.node;
+        if (!node) continue;
+        if (requireAll && !hasAllKeys(node, constraints)) continue;
+        constraints.forEach((c, i) => {
+          if (!included(c, pod.pod, node)) return;
+          const v = node.metadata.labels?.[c.topologyKey] ?? '';
+          const cur = counts[i]!.get(v);
+          if (cur === undefined) return;
+          counts[i]!.set(v, cur + countPodsMatchSelector(ni.pods, c.selector, pod.namespace));
+        });
+      }
+      state.write(PRE_SCORE_KEY, { constraints, ignored, counts, weights } satisfies PreScoreState);
+      return SUCCESS;
+    },
+    score(state: CycleState, pod, ni) {
+      const s = state.read<PreScoreState>(PRE_SCORE_KEY);
+      if (!s || !ni.node || s.ignored.has(ni.name)) return 0;
+      const labels = ni.node.metadata.labels ?? {};
+      let score = 0;
+      s.constraints.forEach((c, i) => {
+        if (!Object.hasOwn(labels, c.topologyKey)) return;
+        const cnt = c.topologyKey === HOSTNAME ? countPodsMatchSelector(ni.pods, c.selector, pod.namespace) : (s.counts[i]!.get(labels[c.topologyKey]!) ?? 0);
+        score += cnt * s.weights[i]! + (c.maxSkew - 1);
+      });
+      return Math.round(score);
+    },
+    normalizeScore(state, _pod, scores, nodes) {
+      const s = state.read<PreScoreState>(PRE_SCORE_KEY);
+      if (!s) return;
+      let min = Number.MAX_SAFE_INTEGER;
+      let max = 0;
+      for (let i = 0; i < scores.length; i++) {
+        if (s.ignored.has(nodes[i]!.name)) continue;
+        min = Math.min(min, scores[i]!);
+        max = Math.max(max, scores[i]!);
+      }
+      for (let i = 0; i < scores.length; i++) {
+        if (s.ignored.has(nodes[i]!.name)) scores[i] = 0;
+        else if (max === 0) scores[i] = MAX_NODE_SCORE;
+        else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
+      }
+    },
+    eventsToRegister(): ClusterEvent[] {
+      return [
+        { resource: 'AssignedPod', actions: ActionType.All },
+        { resource: 'Node', actions: ActionType.Add | ActionType.Delete | ActionType.UpdateNodeLabel | ActionType.UpdateNodeTaint },
+      ];
+    },
+  };
+}
