@@ -7,6 +7,20 @@ import type { Client, Clock, LoggerLike, Random } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from './context.ts';
 import { startDeploymentController } from './deployment/controller.ts';
 import { startReplicaSetController } from './replicaset/controller.ts';
+import { startEndpointSliceController } from './endpointslice/controller.ts';
+import { startEndpointsController } from './endpoints/controller.ts';
+import { startJobController } from './job/controller.ts';
+import { startCronJobController } from './cronjob/controller.ts';
+import { startTTLAfterFinishedController } from './ttlafterfinished/controller.ts';
+import { startDaemonSetController } from './daemonset/controller.ts';
+import { startStatefulSetController } from './statefulset/controller.ts';
+import { startPersistentVolumeBinder } from './volume/binder.ts';
+import { startVolumeProvisioner } from './volume/provisioner.ts';
+import { startGarbageCollectorController } from './garbagecollector/controller.ts';
+import { startNamespaceController } from './namespace/controller.ts';
+import { startNodeLifecycleController } from './nodelifecycle/controller.ts';
+import { startTaintEvictionController } from './nodelifecycle/taint-eviction.ts';
+import { startPodGCController } from './podgc/controller.ts';
 
 export type { ControllerContext, RunningController, EventRecorderLike } from './context.ts';
 export { startDeploymentController } from './deployment/controller.ts';
@@ -19,6 +33,32 @@ export type ControllerStarter = (ctx: ControllerContext) => RunningController;
 export const controllerStarters: Record<string, ControllerStarter> = {
   replicaset: startReplicaSetController,
   deployment: startDeploymentController,
+  endpointslice: startEndpointSliceController,
+  endpoint: startEndpointsController,
+  job: startJobController,
+  cronjob: startCronJobController,
+  'ttl-after-finished': startTTLAfterFinishedController,
+  daemonset: startDaemonSetController,
+  statefulset: startStatefulSetController,
+  'persistentvolume-binder': startPersistentVolumeBinder,
+  'persistentvolume-provisioner': startVolumeProvisioner,
+  garbagecollector: (ctx) => startGarbageCollectorController(ctx),
+  namespace: (ctx) => startNamespaceController(ctx),
+  nodelifecycle: (ctx) => startNodeLifecycleController(ctx),
+  'taint-eviction': (ctx) => startTaintEvictionController(ctx),
+  podgc: (ctx) => startPodGCController(ctx),
+};
+
+/** The `source.component` each controller's Events carry, as kube-controller-manager names them. */
+const eventSources: Record<string, string> = {
+  endpointslice: 'endpointslice-controller',
+  endpoint: 'endpoint-controller',
+  garbagecollector: 'garbage-collector-controller',
+  nodelifecycle: 'node-controller',
+  'taint-eviction': 'taint-eviction-controller',
+  podgc: 'pod-garbage-collector',
+  'persistentvolume-binder': 'persistentvolume-controller',
+  'persistentvolume-provisioner': 'persistentvolume-controller',
 };
 
 export interface ControllerManagerOptions {
@@ -60,7 +100,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     const start = starters[name];
     if (!start) throw new Error(`unknown controller "${name}" (known: ${Object.keys(starters).join(', ')})`);
     // Each controller reports events under its own name, as in Kubernetes (`deployment-controller`).
-    const recorder = createEventRecorder({ client: opts.client, clock, component: `${name}-controller`, logger });
+    const recorder = createEventRecorder({ client: opts.client, clock, component: eventSources[name] ?? `${name}-controller`, logger });
     controllers.push(start({ ...base, recorder: { event: (obj, type, reason, message) => recorder.event(obj, type, reason, message) } }));
   }
   informers.start();

@@ -27,7 +27,7 @@ const specArb: fc.Arbitrary<Spec> = fc.integer({ min: 2, max: 7 }).chain((n) =>
     kinds: fc.array(fc.constantFrom<'cm' | 'secret'>('cm', 'secret'), { minLength: n, maxLength: n }),
     owners: fc.tuple(
       ...Array.from({ length: n }, (_, i) =>
-        i === 0 ? fc.constant([]) : fc.uniqueArray(fc.record({ owner: fc.integer({ min: 0, max: i - 1 }), block: fc.boolean() }), { selector: (o) => o.owner, maxLength: 3 }),
+        i === 0 ? fc.constant<{ owner: number; block: boolean }[]>([]) : fc.uniqueArray(fc.record({ owner: fc.integer({ min: 0, max: i - 1 }), block: fc.boolean() }), { selector: (o) => o.owner, maxLength: 3 }),
       ),
     ),
     phantom: fc.array(fc.integer({ min: 0, max: 4 }).map((x) => x === 0), { minLength: n, maxLength: n }),
@@ -138,7 +138,7 @@ describe('garbage collector on random owner graphs', () => {
           }
         }),
       ),
-      { numRuns: 40 },
+      { numRuns: 100 },
     );
   });
 
@@ -177,7 +177,7 @@ describe('garbage collector on random owner graphs', () => {
           for (const i of before.keys()) if (!mayGo.has(i)) expect(after.has(i)).toBe(true);
         }),
       ),
-      { numRuns: 40 },
+      { numRuns: 100 },
     );
   });
 });

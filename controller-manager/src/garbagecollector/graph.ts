@@ -1,11 +1,8 @@
-// The owner-reference graph the garbage collector keeps (Kubernetes: the GraphBuilder's
-// uidToNode). Nodes are objects by UID; edges run dependent → owner as the dependent's
-// ownerReferences say. The reverse index `dependentsOf(ownerUid)` is kept for every UID
-// referenced, whether or not that owner has been seen: an owner that is referenced but
-// not (or no longer) in the graph is "virtual" — its existence is checked with a live GET.
-//
-//   graph.upsert(nodeFrom(type, obj)) → the node it replaced (or undefined)
-//   graph.remove(uid)                 → the node removed; its dependents keep pointing at it
+// The owner-reference graph of the garbage collector (Kubernetes: GraphBuilder.uidToNode):
+// objects by UID, each with its ownerReferences, and the reverse index dependentsOf(uid)
+// for every UID referenced — seen or not. A referenced owner not in the graph is "virtual":
+// its existence is checked with a live GET. upsert(nodeFrom(type, obj)) adds or replaces;
+// remove(uid) drops a node while its dependents keep pointing at it.
 // Invariant: b ∈ dependentsOf(a) ⇔ node b is in the graph and lists a among its owners.
 
 import type { KubeObject, OwnerReference, ResourceType } from '@kubesim/shared';

@@ -1,12 +1,9 @@
-// Looking objects up live, and sorting a dependent's owner references (Kubernetes:
-// attemptToDeleteItem's classifyReferences). The informer caches may lag, so the collector
-// never trusts them for "is it gone?": it asks the apiserver. A reference is
-//   - dangling: no object of that kind/namespace/name, or one with another UID (a new
-//     object that reused the name is not the owner);
-//   - waitingForDependentsDeletion: the owner is being deleted in the foreground;
-//   - solid: the owner exists and is not waiting on its dependents.
-// kubesim: an ownerReference whose kind kubesim does not serve counts as solid (never
-// collected); Kubernetes' RESTMapper error would retry it forever instead.
+// Sorting a dependent's owner references by a live GET of each owner (Kubernetes:
+// classifyReferences) — caches lag, so "is it gone?" is always asked of the apiserver.
+// dangling: no such object, or one with another UID (a new object reusing the name);
+// waitingForDependentsDeletion: being deleted in the foreground; solid: anything else.
+// kubesim: a reference to a kind kubesim does not serve counts as solid (never collected),
+// where Kubernetes' RESTMapper error would retry it forever.
 
 import { findResourceByKind, isNotFound } from '@kubesim/shared';
 import type { Client, KubeObject, OwnerReference, ResourceType } from '@kubesim/shared';

@@ -2,14 +2,12 @@
 // memory store, with Kubernetes' deletion semantics) on a VirtualClock, a ControllerContext
 // over it whose recorder keeps events in an array, and `settle()` to run virtual time until
 // the store stops changing. Used by the tests of garbagecollector/, namespace/,
-// nodelifecycle/ and podgc/. It reaches into apiserver/src by path because the
-// controller-manager does not depend on the apiserver package (components never import each other).
+// nodelifecycle/ and podgc/ (the apiserver and store are dev dependencies only).
 
 import { SharedInformerFactory, VirtualClock, allResources, noopLogger, seededRandom } from '@kubesim/shared';
 import type { Client, KubeObject } from '@kubesim/shared';
-import { createMemoryStore } from '../../../store/src/index.ts';
-import { Registry } from '../../../apiserver/src/registry/registry.ts';
-import { createInProcessClient } from '../../../apiserver/src/registry/in-process-client.ts';
+import { Registry, createInProcessClient } from '@kubesim/apiserver';
+import { createMemoryStore } from '@kubesim/store';
 import type { ControllerContext, RunningController } from '../context.ts';
 
 export interface RecordedTestEvent {

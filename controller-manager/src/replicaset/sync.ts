@@ -12,6 +12,7 @@ import {
   resources,
   splitMetaNamespaceKey,
   errorMessage,
+  ApiError,
 } from '@kubesim/shared';
 import type { Pod, ReplicaSet, ReconcileResult, SharedInformer } from '@kubesim/shared';
 import type { ControllerContext } from '../context.ts';
@@ -166,9 +167,16 @@ async function createPod(ctx: ControllerContext, rs: ReplicaSet): Promise<void> 
     ctx.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
   } catch (err) {
     if (isAlreadyExists(err)) return;
+    // A namespace being deleted refuses new pods; the namespace controller is about to
+    // delete this ReplicaSet too, so this is not a failure to retry (as in Kubernetes).
+    if (isNamespaceTerminating(err)) return;
     ctx.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
     throw err;
   }
+}
+
+function isNamespaceTerminating(err: unknown): boolean {
+  return err instanceof ApiError && (err.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 }
 
 async function deletePod(ctx: ControllerContext, rs: ReplicaSet, pod: Pod): Promise<void> {
