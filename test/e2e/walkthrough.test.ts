@@ -50,10 +50,30 @@ describe.skipIf(!haveKubectl)('kubesim up, driven like a user', () => {
       const r = await cluster.run(watch ? `timeout 5 ${shell}` : shell, 120_000);
       const ok = watch ? r.code === 124 || r.code === 0 : r.code === 0;
       expect(ok, `${command}\nexit ${r.code}\n${r.stdout}\n${r.stderr}`).toBe(true);
+      if (command.startsWith('kubectl expose')) {
+        await cluster.eventually('kubectl get endpoints web -o jsonpath={.subsets[0].addresses[*].ip}', (x) => x.stdout.trim().split(' ').length === 5, 60_000);
+      }
+      if (command.includes('curl')) {
+        const replies = r.stdout.trim().split('\n');
+        expect(replies, r.stdout).toHaveLength(5);
+        expect(new Set(replies.map((l) => /pod default\/(\S+)/.exec(l)?.[1])).size, r.stdout).toBe(5);
+      }
+      if (command.startsWith('kubectl get nodes -w')) {
+        await cluster.eventually('kubectl get node kubesim-node-0 --no-headers', (x) => / NotReady /.test(x.stdout), 120_000);
+      }
       if (command.startsWith('kubectl create deployment')) {
         await cluster.eventually('kubectl get deployment web -o jsonpath={.status.availableReplicas}', (x) => x.stdout.trim() === '3', 90_000);
       }
     }
+    // The walkthrough's last step: the stopped node's pods come back on the other nodes.
+    await cluster.eventually(
+      "kubectl get pods -o jsonpath='{range .items[*]}{.spec.nodeName} {.status.phase}{\"\\n\"}{end}'",
+      (r) => {
+        const lines = r.stdout.trim().split('\n').filter(Boolean);
+        return lines.length === 5 && lines.every((l) => l.endsWith(' Running') && !l.startsWith('kubesim-node-0 '));
+      },
+      180_000,
+    );
     const d = await cluster.run(`kubectl get deployment web -o jsonpath='{.spec.replicas}/{.status.availableReplicas}/{.metadata.annotations.deployment\\.kubernetes\\.io/revision}'`);
     expect(d.stdout.trim()).toBe('5/5/3');
     const rs = await cluster.run('kubectl get replicasets --no-headers');
