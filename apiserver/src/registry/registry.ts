@@ -58,6 +58,8 @@ export interface SubresourceRequest {
   user?: UserInfo;
   dryRun?: boolean;
   fieldManager?: string;
+  /** names the field manager when fieldManager is absent */
+  userAgent?: string;
   patchType?: PatchType;
 }
 
@@ -203,7 +205,7 @@ export class Registry extends RegistryCore {
         status.conditions = conditions;
         return pod;
       },
-      { subresource: 'binding', ...(req.dryRun ? { dryRun: true } : {}) },
+      { subresource: 'binding', ...(req.dryRun ? { dryRun: true } : {}), ...(req.fieldManager ? { fieldManager: req.fieldManager } : {}), ...(req.userAgent ? { userAgent: req.userAgent } : {}) },
     );
     return { code: 201, body: successStatus(201) };
   }

@@ -1,0 +1,232 @@
+// NodeAgent: one virtual node's kubelet half that talks about the node itself. It registers
+// the Node (adopting an existing one of the same name and its podCIDR), then keeps two
+// heartbeats as the kubelet does: the Lease in kube-node-lease renewed every 10 s
+// (leaseDurationSeconds 40), and node status checked every 10 s but written only when it
+// changed or 5 minutes passed since the last report. `stop()` is the machine dying (no more
+// heartbeats); `start()` boots it again. Conditions can be forced for failure injection.
+// All timing is on the shared TimerQueue; API calls go through the process-wide Limiter.
+
+import type { Client, LoggerLike } from '@kubesim/shared';
+import { errorMessage, formatMicroTime, isAlreadyExists, isConflict, isNotFound } from '@kubesim/shared';
+import type { TimerQueue, QueuedTimer } from '../timer-queue.ts';
+import type { Limiter } from '../util/limiter.ts';
+import { leaseType, nodeType } from '../types.ts';
+import type { Lease, Node, Taint } from '../types.ts';
+import { ImageService } from './image-service.ts';
+import { IpAllocator } from './ip-allocator.ts';
+import { buildLease, buildNode, NODE_LEASE_NAMESPACE, NodeConditions, nodeStatus, statusFingerprint } from './node-object.ts';
+import type { NodeFacts } from './node-object.ts';
+import type { NodeTemplate } from './pool.ts';
+
+export const LEASE_RENEW_MS = 10_000;
+export const STATUS_UPDATE_MS = 10_000;
+export const STATUS_REPORT_MS = 5 * 60_000;
+const RETRY_MS = 2_000;
+
+export interface NodeAgentDeps {
+  client: Client;
+  timers: TimerQueue;
+  limiter: Limiter;
+  logger: LoggerLike;
+  address: string;
+  port: number;
+}
+
+export class NodeAgent {
+  readonly template: NodeTemplate;
+  readonly name: string;
+  readonly conditions: NodeConditions;
+  readonly images: ImageService;
+  ips: IpAllocator;
+  /** the machine is up: heartbeats flow and pods run */
+  running = false;
+  registered = false;
+  uid: string | undefined;
+  taints: Taint[];
+  bootCount = 0;
+  readonly #deps: NodeAgentDeps;
+  #lease: Lease | undefined;
+  #lastFingerprint = '';
+  #lastReport = Number.NEGATIVE_INFINITY;
+  #timers: QueuedTimer[] = [];
+  #registering: Promise<void> | undefined;
+  #statusDirty = false;
+  /** the Node existed before this boot, so its Lease probably does too */
+  #leaseMayExist = false;
+  /** called once the node is registered after a (re)boot */
+  onRegistered: () => void = () => {};
+  /** called when the Node object turns out to be deleted (the host stops this node) */
+  onDeleted: () => void = () => {};
+
+  constructor(template: NodeTemplate, deps: NodeAgentDeps) {
+    this.template = template;
+    this.name = template.name;
+    this.#deps = deps;
+    this.conditions = new NodeConditions(deps.timers.now());
+    this.images = new ImageService(deps.timers, template.images);
+    this.images.onChange = () => (this.#statusDirty = true);
+    this.ips = new IpAllocator(template.podCIDR);
+    this.taints = template.taints;
+  }
+
+  facts(): NodeFacts {
+    return {
+      address: this.#deps.address,
+      port: this.#deps.port,
+      conditions: this.conditions,
+      images: this.images.images,
+      now: this.#deps.timers.now(),
+      bootCount: this.bootCount,
+    };
+  }
+
+  /** condition types under pressure (True), for admission */
+  pressure(): string[] {
+    return ['MemoryPressure', 'DiskPressure', 'PIDPressure'].filter((t) => this.conditions.get(t)?.status === 'True');
+  }
+
+  /** Boot the machine: register, then heartbeat. Resolves once registered. */
+  start(): Promise<void> {
+    if (this.running) return this.#registering ?? Promise.resolve();
+    this.running = true;
+    this.bootCount++;
+    this.registered = false;
+    this.#registering = this.#register();
+    return this.#registering;
+  }
+
+  /** The machine dies: nothing more is written for it. */
+  stop(): void {
+    this.running = false;
+    this.registered = false;
+    for (const t of this.#timers) t.cancel();
+    this.#timers = [];
+  }
+
+  /** report status at the next check even if the 5-minute report is not due */
+  markStatusChanged(): void {
+    this.#statusDirty = true;
+  }
+
+  /** write node status now (failure injection wants it seen at once) */
+  syncStatusNow(): void {
+    if (this.registered) void this.#syncStatus(true);
+  }
+
+  #after(ms: number, fn: () => void): void {
+    const t = this.#deps.timers.after(ms, () => {
+      this.#timers = this.#timers.filter((x) => x !== t);
+      if (this.running) fn();
+    });
+    this.#timers.push(t);
+  }
+
+  async #register(): Promise<void> {
+    const { client, limiter, logger } = this.#deps;
+    const boot = this.bootCount;
+    for (;;) {
+      if (!this.running || boot !== this.bootCount) return;
+      try {
+        const node = buildNode(this.template, this.facts());
+        let saved: Node;
+        try {
+          saved = await limiter.run(() => client.create(nodeType, node));
+        } catch (err) {
+          if (!isAlreadyExists(err)) throw err;
+          this.#leaseMayExist = true;
+          saved = await limiter.run(() => client.get(nodeType, this.name));
+          // keep the podCIDR the node already has, so pod IPs stay stable across restarts
+          const cidr = saved.spec?.podCIDR;
+          if (cidr && cidr !== this.template.podCIDR && /\.0\/24$/.test(cidr)) this.ips = new IpAllocator(cidr);
+          this.taints = saved.spec?.taints ?? [];
+          saved = { ...saved, status: {} };
+        }
+        this.uid = saved.metadata.uid;
+        if (!saved.status?.conditions?.length) await this.#syncStatus(true);
+        else {
+          this.#lastFingerprint = statusFingerprint(nodeStatus(this.template, this.facts()));
+          this.#lastReport = this.#deps.timers.now();
+        }
+        await this.#renewLease();
+        if (!this.running || boot !== this.bootCount) return;
+        this.registered = true;
+        this.#after(LEASE_RENEW_MS, () => this.#leaseLoop());
+        this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
+        this.onRegistered();
+        return;
+      } catch (err) {
+        logger.warn({ node: this.name, err: errorMessage(err) }, 'node registration failed; retrying');
+        await new Promise<void>((resolve) => this.#after(RETRY_MS, resolve));
+      }
+    }
+  }
+
+  #leaseLoop(): void {
+    void this.#renewLease()
+      .catch((err: unknown) => this.#deps.logger.warn({ node: this.name, err: errorMessage(err) }, 'lease renewal failed'))
+      .finally(() => this.#after(LEASE_RENEW_MS, () => this.#leaseLoop()));
+  }
+
+  #statusLoop(): void {
+    void this.#syncStatus(false)
+      .then(() => this.#after(STATUS_UPDATE_MS, () => this.#statusLoop()))
+      .catch((err: unknown) => {
+        if (isNotFound(err)) {
+          this.onDeleted();
+          return;
+        }
+        this.#deps.logger.warn({ node: this.name, err: errorMessage(err) }, 'node status update failed');
+        this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
+      });
+  }
+
+
+  async #renewLease(): Promise<void> {
+    const { client, limiter, timers } = this.#deps;
+    const now = timers.now();
+    if (this.#lease) {
+      const next: Lease = { ...this.#lease, spec: { ...this.#lease.spec, holderIdentity: this.name, renewTime: formatMicroTime(now) } };
+      try {
+        this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE }));
+        return;
+      } catch (err) {
+        if (!isConflict(err) && !isNotFound(err)) throw err;
+        this.#lease = undefined; // fall through: fetch or recreate
+        this.#leaseMayExist = isConflict(err);
+      }
+    }
+    // as the kubelet's lease controller: reuse the Lease if there is one, else create it
+    const fetch = () => limiter.run(() => client.get(leaseType, this.name, { namespace: NODE_LEASE_NAMESPACE }));
+    let current: Lease | undefined;
+    if (this.#leaseMayExist) {
+      current = await fetch().catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      });
+    }
+    if (!current) {
+      try {
+        this.#lease = await limiter.run(() => client.create(leaseType, buildLease(this.name, this.uid, now), { namespace: NODE_LEASE_NAMESPACE }));
+        return;
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        current = await fetch();
+      }
+    }
+    const next: Lease = { ...current, spec: { ...current.spec, holderIdentity: this.name, leaseDurationSeconds: 40, renewTime: formatMicroTime(now) } };
+    this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE }));
+  }
+
+  async #syncStatus(force: boolean): Promise<void> {
+    const { client, limiter, timers } = this.#deps;
+    const now = timers.now();
+    const status = nodeStatus(this.template, this.facts());
+    const fp = statusFingerprint(status);
+    const due = now - this.#lastReport >= STATUS_REPORT_MS;
+    if (!force && !due && !this.#statusDirty && fp === this.#lastFingerprint) return;
+    this.#statusDirty = false;
+    await limiter.run(() => client.patch(nodeType, this.name, { status }, { type: 'merge', subresource: 'status' }));
+    this.#lastFingerprint = fp;
+    this.#lastReport = now;
+  }
+}
