@@ -52,6 +52,8 @@ describe.skipIf(!haveKubectl)('kubesim up, driven like a user', () => {
       expect(ok, `${command}\nexit ${r.code}\n${r.stdout}\n${r.stderr}`).toBe(true);
       if (command.startsWith('kubectl expose')) {
         await cluster.eventually('kubectl get endpoints web -o jsonpath={.subsets[0].addresses[*].ip}', (x) => x.stdout.trim().split(' ').length === 5, 60_000);
+        // proxy-sim opens the NodePort when it sees the Service, as kube-proxy programs rules: a moment later.
+        await cluster.eventually(`curl -s -o /dev/null http://127.0.0.1:$(kubectl get service web -o jsonpath='{.spec.ports[0].nodePort}')/`, (x) => x.code === 0, 60_000);
       }
       if (command.includes('curl')) {
         const replies = r.stdout.trim().split('\n');
