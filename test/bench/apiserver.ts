@@ -5,15 +5,17 @@
 //   LIST         latency of listing 10,000 pods (full JSON body received)
 //   watch        delivery latency from a write's commit to each of 1,000 watchers
 // Targets: ≥ 10,000 creates/s, LIST of 10k pods ≤ 300 ms, watch p99 ≤ 10 ms.
+// BENCH_PHASES picks phases, BENCH_PROF=<dir> CPU-profiles the server, BENCH_APISERVER
+// benchmarks another build of the apiserver (see --serve below). The client shares the
+// machine with the server: compare builds in one session, not against old figures.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const now = (): number => performance.timeOrigin + performance.now();
-
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,7 +25,7 @@ const ms = (x: number): string => `${x.toFixed(2)} ms`;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(dirname(), '..') });
+  const child = spawn(process.execPath, [...(process.env['BENCH_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`] : []), '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', dir], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(dirname(), '..') });
   const info = await new Promise<{ url: string; token: string; ca: string }>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ code: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
       });
+      req.setNoDelay(true);
       req.on('error', reject);
       if (body) req.end(body);
       else req.end();
@@ -52,11 +55,7 @@ async function main(): Promise<void> {
   const pod = (name: string): string =>
     JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'bench', shard: String(name.length % 4) } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27', resources: { requests: { cpu: '100m', memory: '64Mi' } } }] } });
 
-  try {
-    // warm up
-    for (let i = 0; i < 200; i++) await request('POST', '/api/v1/namespaces/default/pods', pod(`warm-${i}`));
-
-    // ---- creates/s ----
+  const creates = async (): Promise<void> => {
     const TOTAL = 10_000;
     let next = 0;
     let failures = 0;
@@ -73,32 +72,34 @@ async function main(): Promise<void> {
     );
     const secs = (now() - t0) / 1000;
     console.log(`creates: ${TOTAL} pods in ${secs.toFixed(2)} s = ${Math.round(TOTAL / secs)} creates/s (64 clients, ${failures} failures)`);
+  };
 
-    // ---- GET ----
-    const gets: number[] = [];
+  const gets = async (): Promise<void> => {
+    const times: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const s = now();
-      await request('GET', `/api/v1/namespaces/default/pods/p-${(i * 7) % TOTAL}`);
-      gets.push(now() - s);
+      await request('GET', `/api/v1/namespaces/default/pods/p-${(i * 7) % 10_000}`);
+      times.push(now() - s);
     }
-    console.log(`GET pod: p50 ${ms(pct(gets, 50))}, p99 ${ms(pct(gets, 99))}`);
+    console.log(`GET pod: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))}`);
+  };
 
-    // ---- LIST 10k ----
-    const lists: number[] = [];
+  const lists = async (): Promise<void> => {
+    const times: number[] = [];
     let count = 0;
     for (let i = 0; i < 10; i++) {
       const s = now();
       const r = await request('GET', '/api/v1/namespaces/default/pods?labelSelector=app%3Dbench');
-      lists.push(now() - s);
+      times.push(now() - s);
       count = (JSON.parse(r.body) as { items: unknown[] }).items.length;
     }
-    console.log(`LIST ${count} pods: p50 ${ms(pct(lists, 50))}, p99 ${ms(pct(lists, 99))} (plus kubectl-style limit=500 page: ${await (async () => {
-      const s = now();
-      await request('GET', '/api/v1/namespaces/default/pods?limit=500');
-      return ms(now() - s);
-    })()})`);
+    const s = now();
+    await request('GET', '/api/v1/namespaces/default/pods?limit=500');
+    const page = now() - s;
+    console.log(`LIST ${count} pods: p50 ${ms(pct(times, 50))}, p99 ${ms(pct(times, 99))} (plus kubectl-style limit=500 page: ${ms(page)})`);
+  };
 
-    // ---- watch delivery, 1,000 watchers ----
+  const watches = async (): Promise<void> => {
     await request('POST', '/api/v1/namespaces/default/configmaps', JSON.stringify({ metadata: { name: 'tick' }, data: { t: '0' } }));
     const WATCHERS = 1000;
     const latencies: number[] = [];
@@ -142,6 +143,17 @@ async function main(): Promise<void> {
     console.log(`watch delivery to ${WATCHERS} watchers (${latencies.length}/${want} events): p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}`);
     for (const s of streams) s.destroy();
     watchAgent.destroy();
+  };
+
+  // BENCH_PHASES=creates,get (default: all four) runs only some phases, e.g. to profile one
+  const phases = new Set((process.env['BENCH_PHASES'] ?? 'creates,get,list,watch').split(','));
+  try {
+    // warm up
+    for (let i = 0; i < 200; i++) await request('POST', '/api/v1/namespaces/default/pods', pod(`warm-${i}`));
+    if (phases.has('creates')) await creates();
+    if (phases.has('get')) await gets();
+    if (phases.has('list')) await lists();
+    if (phases.has('watch')) await watches();
     agent.destroy();
   } finally {
     child.kill('SIGTERM');
@@ -155,7 +167,10 @@ function dirname(): string {
 }
 
 if (process.argv[2] === '--serve') {
-  const { startApiserver } = await import('@kubesim/apiserver');
+  // BENCH_APISERVER=<path to an apiserver's src/index.ts> benchmarks another build (e.g. an
+  // older commit exported with `git archive`), for before/after figures from one session
+  const target = process.env['BENCH_APISERVER'];
+  const { startApiserver } = (target ? await import(pathToFileURL(target).href) : await import('@kubesim/apiserver')) as typeof import('@kubesim/apiserver');
   const { noopLogger } = await import('@kubesim/shared');
   const api = await startApiserver({ dataDir: process.argv[3]!, port: 0, store: 'memory', logger: noopLogger });
   process.stdout.write(JSON.stringify({ url: api.url, token: api.adminToken, ca: api.caCert }) + '\n');

@@ -1,8 +1,9 @@
 // buildApp(): the fastify application, apart from listen() (tests use app.inject()).
 // Order of a request: in-flight limit (watches exempt) → authentication (bearer token;
 // /healthz, /livez, /readyz and /version are public) → route: discovery, health,
-// metrics, /version, OpenAPI (part 2), subresource routes (part 2), or the resource
-// handler → every error a Status. Bodies are read raw (≤ 3 MiB) and decoded per route.
+// metrics, /version, OpenAPI, subresource routes, metrics.k8s.io and nodes/proxy
+// (../metricsapi), or the resource handler → every error a Status. Bodies are read raw
+// (≤ 3 MiB) and decoded per route.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
@@ -14,6 +15,7 @@ import type { Registry, UserInfo } from '../registry/registry.ts';
 import type { TokenAuthenticator } from '../auth/tokens.ts';
 import { allowAll } from '../auth/authorizer.ts';
 import type { Authorizer } from '../auth/authorizer.ts';
+import { metricsResources, registerKubeletRoutes } from '../metricsapi/routes.ts';
 import { registerOpenAPI } from '../openapi/routes.ts';
 import { registerSubresources } from '../subresources/index.ts';
 import { MAX_BODY_BYTES } from './body.ts';
@@ -100,7 +102,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     revision: () => registry.store.currentRevision(),
     objects: () => registry.resources.map((r) => [r.group ? `${r.resource}.${r.group}` : r.resource, registry.cache.count(`/registry/${r.group || 'core'}/${r.resource}/`)]),
   });
-  const discovery = new Discovery([...registry.resources.map((t) => Discovery.allVerbs(t)), { type: SELF_SUBJECT_REVIEW, verbs: ['create'] }]);
+  const discovery = new Discovery([
+    ...registry.resources.map((t) => Discovery.allVerbs(t)),
+    { type: SELF_SUBJECT_REVIEW, verbs: ['create'] },
+    ...metricsResources.map((type) => ({ type, verbs: ['get', 'list'] })),
+  ]);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
@@ -215,6 +221,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // ---- part 2 ----
   registerOpenAPI(app);
   registerSubresources(app, registry);
+  registerKubeletRoutes(app, { registry, authorizer });
 
   // ---- WebSocket watches (Upgrade on the same URLs) ----
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

@@ -6,15 +6,18 @@
 //   PATCH  object     → patch by Content-Type               DELETE object → delete
 //   DELETE collection → deletecollection
 //   /status, /finalize, pods/binding, selfsubjectreviews here; other subresources through
-//   the registry's subresource table (part 2 registers scale, eviction, log).
-import { apiVersionOf, badRequest, failure, formatTime, methodNotAllowed, notFound } from '@kubesim/shared';
-import type { DeleteOptions, KubeObject, ListOptions, ResourceType, WatchOptions } from '@kubesim/shared';
+//   the registry's subresource table (scale, eviction, log). Write warnings (unknown fields
+//   under fieldValidation=Warn) go out as `Warning` headers. Parameters: ./params.ts.
+import { apiVersionOf, failure, formatTime, methodNotAllowed, notFound } from '@kubesim/shared';
+import type { KubeObject, ResourceType } from '@kubesim/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Authorizer } from '../auth/authorizer.ts';
 import { denied } from '../auth/authorizer.ts';
 import type { ListResult, Registry, UserInfo } from '../registry/registry.ts';
-import { isPlainObject } from '../registry/objects.ts';
+import { rememberedJson } from '../registry/cached-object.ts';
 import { decodeObjectBody, decodePatchBody } from './body.ts';
+import { boolParam, deleteOptionsOf, includeObjectOf, listOptionsOf, queryOf, watchOptionsOf, writeOptionsOf } from './params.ts';
+import type { HttpWriteOptions } from './params.ts';
 import { negotiate } from './negotiate.ts';
 import type { Negotiated } from './negotiate.ts';
 import { parseRequestPath } from './request-info.ts';
@@ -48,84 +51,14 @@ const notFoundGeneric = (): never => {
   throw failure(404, 'NotFound', 'the server could not find the requested resource');
 };
 
-function queryOf(url: string): URLSearchParams {
-  const i = url.indexOf('?');
-  return new URLSearchParams(i >= 0 ? url.slice(i + 1) : '');
-}
-
-export function intParam(q: URLSearchParams, name: string): number | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^-?[0-9]+$/.test(v) || !Number.isSafeInteger(Number(v))) throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be an integer`);
-  return Number(v);
-}
-
-export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be true or false`);
-}
-
-export function listOptionsOf(q: URLSearchParams, namespace: string | undefined): ListOptions {
-  const o: ListOptions = {};
-  if (namespace) o.namespace = namespace;
-  const ls = q.get('labelSelector');
-  if (ls) o.labelSelector = ls;
-  const fs = q.get('fieldSelector');
-  if (fs) o.fieldSelector = fs;
-  const limit = intParam(q, 'limit');
-  if (limit !== undefined) {
-    if (limit < 0) throw badRequest(`limit: Invalid value: ${limit}: must be greater than or equal to 0`);
-    o.limit = limit;
-  }
-  const cont = q.get('continue');
-  if (cont) o.continue = cont;
-  const rv = q.get('resourceVersion');
-  if (rv !== null && rv !== '') o.resourceVersion = rv;
-  const m = q.get('resourceVersionMatch');
-  if (m) o.resourceVersionMatch = m as 'Exact';
-  return o;
-}
-
-export function watchOptionsOf(q: URLSearchParams, ns: string | undefined): WatchOptions {
-  const lo = listOptionsOf(q, ns);
-  const w: WatchOptions = {};
-  if (lo.namespace) w.namespace = lo.namespace;
-  if (lo.labelSelector) w.labelSelector = lo.labelSelector;
-  if (lo.fieldSelector) w.fieldSelector = lo.fieldSelector;
-  if (lo.resourceVersion !== undefined) w.resourceVersion = lo.resourceVersion;
-  const bm = boolParam(q, 'allowWatchBookmarks');
-  if (bm) w.allowWatchBookmarks = true;
-  const timeout = intParam(q, 'timeoutSeconds');
-  if (timeout !== undefined && timeout > 0) w.timeoutSeconds = timeout;
-  const sie = boolParam(q, 'sendInitialEvents');
-  if (sie !== undefined) w.sendInitialEvents = sie;
-  return w;
-}
-
-function writeOptionsOf(q: URLSearchParams): { dryRun?: boolean; fieldManager?: string } {
-  const o: { dryRun?: boolean; fieldManager?: string } = {};
-  const dry = q.getAll('dryRun');
-  for (const d of dry) {
-    if (d !== 'All') throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(d)}: supported values: "All"`);
-    o.dryRun = true;
-  }
-  const fm = q.get('fieldManager');
-  if (fm !== null) {
-    if (fm.length > 128) throw failure(422, 'Invalid', `fieldManager: Too long: may not be longer than 128`);
-    o.fieldManager = fm;
-  }
-  const fv = q.get('fieldValidation');
-  if (fv !== null && fv !== '' && fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
-    throw badRequest(`fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "Ignore", "Strict", "Warn"`);
-  }
-  return o;
+/** the write's warnings as `Warning` headers (Kubernetes' `299 - "text"` form) */
+function withWarnings(reply: FastifyReply, w: HttpWriteOptions): FastifyReply {
+  if (w.warnings.length) void reply.header('Warning', w.warnings.length === 1 ? w.warnings[0] : w.warnings);
+  return reply;
 }
 
 function sendJson(reply: FastifyReply, code: number, body: string | object, contentType = 'application/json'): FastifyReply {
-  return reply.code(code).header('Content-Type', contentType).send(typeof body === 'string' ? body : JSON.stringify(body));
+  return reply.code(code).header('Content-Type', contentType).send(typeof body === 'string' ? body : (rememberedJson(body) ?? JSON.stringify(body)));
 }
 
 function listJson(type: ResourceType, r: ListResult): string {
@@ -140,13 +73,6 @@ function partialMeta(obj: KubeObject): Record<string, unknown> {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }
 
-function includeObjectOf(q: URLSearchParams): 'None' | 'Metadata' | 'Object' {
-  const v = q.get('includeObject');
-  if (v === null || v === '') return 'Metadata';
-  if (v === 'None' || v === 'Metadata' || v === 'Object') return v;
-  throw badRequest(`includeObject: Unsupported value: ${JSON.stringify(v)}: supported values: "None", "Metadata", "Object"`);
-}
-
 function tryTable(type: ResourceType, objs: KubeObject[], q: URLSearchParams, now: number, rv?: string, cont?: string): Record<string, unknown> | undefined {
   try {
     const opts: Parameters<typeof toTable>[2] = { includeObject: includeObjectOf(q), now };
@@ -157,33 +83,6 @@ function tryTable(type: ResourceType, objs: KubeObject[], q: URLSearchParams, no
     if ((err as { code?: number }).code === 400) throw err;
     return undefined;
   }
-}
-
-function deleteOptionsOf(q: URLSearchParams, body: unknown): DeleteOptions & { dryRun?: string[] } {
-  const o: DeleteOptions = {};
-  if (body !== undefined) {
-    if (!isPlainObject(body)) throw badRequest('DeleteOptions in body must be a JSON object');
-    Object.assign(o, body);
-  }
-  const g = intParam(q, 'gracePeriodSeconds');
-  if (g !== undefined) o.gracePeriodSeconds = g;
-  const p = q.get('propagationPolicy');
-  if (p) o.propagationPolicy = p as NonNullable<DeleteOptions['propagationPolicy']>;
-  const orphan = boolParam(q, 'orphanDependents');
-  if (orphan !== undefined) o.orphanDependents = orphan;
-  if (o.propagationPolicy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(o.propagationPolicy)) {
-    throw failure(422, 'Invalid', `propagationPolicy: Unsupported value: ${JSON.stringify(o.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`);
-  }
-  if (o.propagationPolicy !== undefined && o.orphanDependents !== undefined) {
-    throw failure(422, 'Invalid', 'propagationPolicy: Invalid value: "' + o.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set');
-  }
-  if (o.gracePeriodSeconds !== undefined && (typeof o.gracePeriodSeconds !== 'number' || !Number.isInteger(o.gracePeriodSeconds))) {
-    throw badRequest('gracePeriodSeconds must be an integer');
-  }
-  if (o.dryRun !== undefined && (!Array.isArray(o.dryRun) || o.dryRun.some((d) => d !== 'All'))) {
-    throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(o.dryRun)}: supported values: "All"`);
-  }
-  return o;
 }
 
 function verbOf(method: string, info: RequestInfo, watch: boolean): string {
@@ -280,31 +179,31 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
         if (type.namespaced && !ns) return notFoundGeneric();
         const obj = decodeObjectBody(req.headers['content-type'], body);
-        const w = writeOptionsOf(q);
-        const created = await registry.create(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), user: req.kube.user });
-        return sendJson(reply, 201, created);
+        const w = writeOptionsOf(q, req);
+        const created = await registry.create(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), user: req.kube.user, owned: true });
+        return sendJson(withWarnings(reply, w), 201, created);
       }
       case 'PUT': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
         const obj = decodeObjectBody(req.headers['content-type'], body);
-        const w = writeOptionsOf(q);
+        const w = writeOptionsOf(q, req);
         const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name: info.name, user: req.kube.user });
-        return sendJson(reply, r.created ? 201 : 200, r.object);
+        return sendJson(withWarnings(reply, w), r.created ? 201 : 200, r.object);
       }
       case 'PATCH': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
         const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
-        const w = writeOptionsOf(q);
+        const w = writeOptionsOf(q, req);
         if (patchType === 'apply' && !w.fieldManager) throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
         const force = boolParam(q, 'force');
         if (force !== undefined && patchType !== 'apply') throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
         const r = await registry.patch(type, info.name, patch, { ...w, type: patchType, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user });
-        return sendJson(reply, r.created ? 201 : 200, r.object);
+        return sendJson(withWarnings(reply, w), r.created ? 201 : 200, r.object);
       }
       case 'DELETE': {
         const bodyObj = hasBody ? decodeObjectBody(req.headers['content-type'], body) : undefined;
         const d = deleteOptionsOf(q, bodyObj);
-        const w = writeOptionsOf(q);
+        const w = writeOptionsOf(q, req);
         const dryRun = w.dryRun === true || (d.dryRun?.includes('All') ?? false);
         const { dryRun: _d, kind: _k, apiVersion: _a, ...del } = d;
         void _d;
@@ -370,16 +269,17 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
           return sendJson(reply, 200, (await registry.getCached(type, ns, name)).json);
         case 'PUT': {
           const obj = decodeObjectBody(req.headers['content-type'], body);
-          const r = await registry.update(type, obj, { ...writeOptionsOf(q), ...(ns ? { namespace: ns } : {}), name, subresource: sub, user: req.kube.user });
-          return sendJson(reply, 200, r.object);
+          const w = writeOptionsOf(q, req);
+          const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name, subresource: sub, user: req.kube.user });
+          return sendJson(withWarnings(reply, w), 200, r.object);
         }
         case 'PATCH': {
           if (sub !== 'status') break;
           const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
-          const w = writeOptionsOf(q);
+          const w = writeOptionsOf(q, req);
           const force = boolParam(q, 'force');
           const r = await registry.patch(type, name, patch, { ...w, type: patchType, subresource: sub, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user });
-          return sendJson(reply, 200, r.object);
+          return sendJson(withWarnings(reply, w), 200, r.object);
         }
       }
       throw methodNotAllowed('the server does not allow this method on the requested resource');
@@ -388,8 +288,8 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     if (!h) return notFoundGeneric();
     const query: Record<string, string> = {};
     for (const [k, v] of q) query[k] = v;
-    const w = writeOptionsOf(q);
-    const base = { type, namespace: ns, name, subresource: sub, query, user: req.kube.user, ...(w.dryRun ? { dryRun: true } : {}), ...(w.fieldManager ? { fieldManager: w.fieldManager } : {}) };
+    const w = writeOptionsOf(q, req);
+    const base = { type, namespace: ns, name, subresource: sub, query, user: req.kube.user, ...(w.dryRun ? { dryRun: true } : {}), ...(w.fieldManager ? { fieldManager: w.fieldManager } : {}), ...(w.userAgent ? { userAgent: w.userAgent } : {}) };
     switch (req.method) {
       case 'GET':
         if (h.get) {

@@ -1,19 +1,25 @@
 // Watches over HTTP: one chunked response of newline-separated `{"type","object"}` JSON
 // events, open until the client leaves, timeoutSeconds passes or the registry ends it.
-// Plain-JSON watchers share each event's serialized line; Table watchers (kubectl get -w)
-// get a one-row Table per event from part 2's toTable. A watcher that stops reading is
-// cut off once its unsent output passes `maxBufferedBytes`: memory stays bounded and the
-// client re-watches (or relists on 410) as it would against Kubernetes.
+// Plain-JSON watchers share each event's serialized line, already framed as an HTTP/1.1
+// chunk and written straight to the socket (the response only sends the headers and, at
+// the end, the last chunk): fan-out to many watchers costs one socket write each. Table
+// watchers (kubectl get -w) get a one-row Table per event from toTable. A watcher that
+// stops reading is cut off once its unsent output passes `maxBufferedBytes`: memory stays
+// bounded and the client re-watches (or relists on 410) as it would against Kubernetes.
 import type { ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { ApiError, KubeObject, ResourceType } from '@kubesim/shared';
 import { apiVersionOf } from '@kubesim/shared';
 import type { CachedObject, Registry, WatchHandle, WatchSink } from '../registry/registry.ts';
+import { frameChunk } from '../registry/watch.ts';
 import type { WatchOptions } from '@kubesim/shared';
 import { toTable } from '../table/index.ts';
 
 export interface WatchOutput {
   /** write one complete event (already serialized, newline included); false = cut off */
   write(text: string | Buffer): boolean;
+  /** when present: write an event already framed as an HTTP/1.1 chunk */
+  writeChunk?(chunk: Buffer): boolean;
   end(): void;
 }
 
@@ -32,37 +38,37 @@ function tableLine(type: ResourceType, eventType: string, obj: KubeObject, opts:
 
 /** a registry WatchSink that renders into `out` (buffering until `open()`) */
 export function renderingSink(type: ResourceType, out: WatchOutput, render: WatchRenderOptions, onCutOff: () => void): WatchSink & { open(): void } {
-  let pending: Array<string | Buffer> | undefined = [];
+  // events before open() wait here; `true` marks a framed chunk
+  let pending: Array<[string | Buffer, boolean]> | undefined = [];
   let finished = false;
-  const emit = (text: string | Buffer): void => {
+  const put = (data: string | Buffer, framed: boolean): void => {
     if (finished) return;
     if (pending) {
-      pending.push(text);
+      pending.push([data, framed]);
       return;
     }
-    if (!out.write(text)) {
+    if (!(framed ? out.writeChunk!(data as Buffer) : out.write(data))) {
       finished = true;
       onCutOff();
     }
   };
+  const emit = (text: string | Buffer): void => put(text, false);
   return {
     open() {
       const p = pending ?? [];
       pending = undefined;
-      for (const t of p) {
+      for (const [data, framed] of p) {
         if (finished) break;
-        if (!out.write(t)) {
-          finished = true;
-          onCutOff();
-        }
+        put(data, framed);
       }
     },
-    send(eventType, obj: CachedObject, line) {
+    send(eventType, obj: CachedObject, line, chunk) {
       if (render.table) {
         const l = tableLine(type, eventType, obj.obj, render.table);
         if (l) return emit(l);
       }
-      emit(line());
+      if (out.writeChunk) put(chunk(), true);
+      else emit(line());
     },
     bookmark(revision, initialEventsEnd) {
       const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
@@ -101,12 +107,21 @@ export async function serveHttpWatch(
     handle?.stop();
     onClose();
   };
+  // a real connection gets the framed chunks directly (inject()'s fake one goes through res)
+  const socket = res.socket instanceof Socket ? res.socket : undefined;
+  const writeChunk = (chunk: Buffer): boolean => {
+    if (res.destroyed || res.writableEnded || !socket || socket.destroyed) return false;
+    socket.write(chunk);
+    return socket.writableLength <= maxBufferedBytes;
+  };
   const out: WatchOutput = {
     write(text) {
+      if (socket) return writeChunk(frameChunk(typeof text === 'string' ? Buffer.from(text) : text));
       if (res.destroyed || res.writableEnded) return false;
       res.write(text);
       return res.writableLength <= maxBufferedBytes;
     },
+    ...(socket ? { writeChunk } : {}),
     end() {
       if (!res.writableEnded) res.end();
       close();
@@ -118,7 +133,7 @@ export async function serveHttpWatch(
   });
   let ended = false;
   const wrapped: WatchSink = {
-    send: (t, o, l) => sink.send(t, o, l),
+    send: (t, o, l, c) => sink.send(t, o, l, c),
     bookmark: (r, e) => sink.bookmark(r, e),
     error: (e) => {
       ended = true;

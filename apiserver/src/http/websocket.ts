@@ -10,7 +10,7 @@ import { denied } from '../auth/authorizer.ts';
 import type { Registry, UserInfo, WatchHandle } from '../registry/registry.ts';
 import type { ApiMetrics } from './metrics.ts';
 import { parseRequestPath } from './request-info.ts';
-import { watchOptionsOf } from './resources.ts';
+import { watchOptionsOf } from './params.ts';
 import { renderingSink } from './watch-stream.ts';
 
 export interface WebSocketWatchArgs {

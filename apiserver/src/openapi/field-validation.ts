@@ -3,7 +3,8 @@
 // "spec.replica"`), sends a `Warning: 299 - "unknown field \"spec.replica\""` header each
 // under Warn (the default), and drops them silently under Ignore. Paths are printed as
 // Kubernetes does: `spec.template.spec.containers[0].imagee`. Schemas typed `unknown`
-// (arbitrary JSON) accept anything below them.
+// (arbitrary JSON) and objects declared with no fields (kubesim's placeholder for a
+// struct it does not model, e.g. seLinuxOptions) accept anything below them.
 
 import { badRequest, type ApiError, type ResourceType } from '@kubesim/shared';
 import type { z } from 'zod';
@@ -19,38 +20,109 @@ interface Def {
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Paths of fields in `value` that `schema` does not declare. */
-export function findUnknownFields(schema: z.ZodType, value: unknown, path = '', out: string[] = []): string[] {
-  const s = unwrap(schema);
-  const def = defOf(s);
+/** a schema reduced to what the walk needs, made once per schema (writes are hot) */
+type Node =
+  | { t: 'object'; fields: Map<string, z.ZodType> }
+  | { t: 'array'; element: z.ZodType }
+  | { t: 'record'; value: z.ZodType }
+  | { t: 'union'; objectBranch?: z.ZodType; arrayBranch?: z.ZodType }
+  | { t: 'any' };
+const nodes = new WeakMap<z.ZodType, Node>();
+
+function nodeOf(schema: z.ZodType): Node {
+  let n = nodes.get(schema);
+  if (n) return n;
+  const def = defOf(unwrap(schema));
+  const branch = (want: string): z.ZodType | undefined => (def.options ?? []).find((o) => defOf(unwrap(o)).type === want);
   switch (def.type) {
     case 'object':
-      if (!isMap(value)) return out;
-      for (const [k, v] of Object.entries(value)) {
-        const field = path ? `${path}.${k}` : k;
-        const child = def.shape?.[k];
-        if (!child) out.push(field);
-        else findUnknownFields(child, v, field, out);
-      }
-      return out;
+      // an object declaring no fields stands for a struct kubesim does not model: anything goes
+      n = def.shape && Object.keys(def.shape).length ? { t: 'object', fields: new Map(Object.entries(def.shape)) } : { t: 'any' };
+      break;
     case 'array':
-      if (Array.isArray(value) && def.element) value.forEach((v, i) => findUnknownFields(def.element!, v, `${path}[${i}]`, out));
-      return out;
+      n = def.element ? { t: 'array', element: def.element } : { t: 'any' };
+      break;
     case 'record':
-      if (isMap(value) && def.valueType) for (const [k, v] of Object.entries(value)) findUnknownFields(def.valueType, v, path ? `${path}.${k}` : k, out);
-      return out;
+      n = def.valueType ? { t: 'record', value: def.valueType } : { t: 'any' };
+      break;
     case 'union': {
       // the first branch that fits the value's shape decides
-      const branch = (def.options ?? []).find((o) => {
-        const t = defOf(unwrap(o)).type;
-        return (t === 'object' && isMap(value)) || (t === 'array' && Array.isArray(value));
-      });
-      if (branch) findUnknownFields(branch, value, path, out);
-      return out;
+      const u: Node = { t: 'union' };
+      const o = branch('object');
+      const a = branch('array');
+      if (o) u.objectBranch = o;
+      if (a) u.arrayBranch = a;
+      n = u;
+      break;
     }
     default:
-      return out;
+      n = { t: 'any' };
   }
+  nodes.set(schema, n);
+  return n;
+}
+
+/** a path as segments: field names and list indexes */
+export type FieldPath = ReadonlyArray<string | number>;
+
+function walk(schema: z.ZodType, value: unknown, path: Array<string | number>, out: FieldPath[]): void {
+  const n = nodeOf(schema);
+  switch (n.t) {
+    case 'object':
+      if (!isMap(value)) return;
+      for (const k in value) {
+        const child = n.fields.get(k);
+        path.push(k);
+        if (!child) out.push(path.slice());
+        else if (value[k] !== null && typeof value[k] === 'object') walk(child, value[k], path, out);
+        path.pop();
+      }
+      return;
+    case 'array':
+      if (!Array.isArray(value)) return;
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null || typeof value[i] !== 'object') continue;
+        path.push(i);
+        walk(n.element, value[i], path, out);
+        path.pop();
+      }
+      return;
+    case 'record':
+      if (!isMap(value)) return;
+      for (const k in value) {
+        if (value[k] === null || typeof value[k] !== 'object') continue;
+        path.push(k);
+        walk(n.value, value[k], path, out);
+        path.pop();
+      }
+      return;
+    case 'union': {
+      const b = isMap(value) ? n.objectBranch : Array.isArray(value) ? n.arrayBranch : undefined;
+      if (b) walk(b, value, path, out);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Paths (as segments) of fields in `value` that `schema` does not declare. */
+export function findUnknownFieldPaths(schema: z.ZodType, value: unknown): FieldPath[] {
+  const out: FieldPath[] = [];
+  walk(schema, value, [], out);
+  return out;
+}
+
+/** A path as Kubernetes prints it: `spec.template.spec.containers[0].imagee`. */
+export function formatFieldPath(path: FieldPath): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
+  return s;
+}
+
+/** Paths of fields in `value` that `schema` does not declare, as Kubernetes prints them. */
+export function findUnknownFields(schema: z.ZodType, value: unknown): string[] {
+  return findUnknownFieldPaths(schema, value).map(formatFieldPath);
 }
 
 /** The 400 Kubernetes answers under fieldValidation=Strict. */
@@ -64,16 +136,17 @@ export function unknownFieldWarnings(unknown: readonly string[]): string[] {
   return unknown.map((p) => `299 - ${JSON.stringify(`unknown field "${p}"`)}`);
 }
 
-/** Remove the unknown fields (what Ignore and Warn store), in place. */
-export function dropUnknownFields(obj: unknown, unknown: readonly string[]): void {
+/** Remove the unknown fields (what Ignore and Warn store), in place. Paths may be given as
+ *  segments (exact, even for keys holding dots) or as printed strings. */
+export function dropUnknownFields(obj: unknown, unknown: ReadonlyArray<string | FieldPath>): void {
   for (const path of unknown) {
-    const parts = path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+    const parts: FieldPath = typeof path === 'string' ? (path.match(/[^.[\]]+|\[\d+\]/g) ?? []).map((p) => (p.startsWith('[') ? Number(p.slice(1, -1)) : p)) : path;
     let parent: unknown = obj;
     for (const part of parts.slice(0, -1)) {
       if (parent === null || typeof parent !== 'object') break;
-      parent = part.startsWith('[') ? (parent as unknown[])[Number(part.slice(1, -1))] : (parent as Record<string, unknown>)[part];
+      parent = (parent as Record<string | number, unknown>)[part];
     }
     const last = parts[parts.length - 1];
-    if (last && isMap(parent)) delete parent[last];
+    if (typeof last === 'string' && isMap(parent)) delete parent[last];
   }
 }

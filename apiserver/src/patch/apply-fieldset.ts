@@ -3,7 +3,8 @@
 // (a list item by its keys), `v:"a"` (a set member), `i:0` (a list index). A FieldSet is a
 // Set of such paths, encoded as the elements joined by "\n". `toFieldSet(obj, definition)`
 // lists what an applied config sets; `fieldsV1From`/`fieldSetFrom` convert to and from the
-// nested FieldsV1 JSON (a node that is itself a member gets a "." entry when it has children).
+// nested FieldsV1 JSON (a node that is itself a member gets a "." entry when it has children);
+// `createdFieldsV1` goes straight to FieldsV1 for a new object's only manager.
 
 import { patchMeta, type PatchFieldMeta } from './strategic-meta.ts';
 
@@ -106,6 +107,70 @@ function walkValue(v: unknown, shape: ApplyFieldShape, path: string[], out: Fiel
     return;
   }
   out.add(joinPath(path));
+}
+
+/**
+ * FieldsV1 of everything in `value`, as the one manager that created it owns it: the same
+ * JSON as fieldsV1From(toFieldSet(value) plus every new map node that is not one of
+ * `alwaysPresent`), built in one walk (creates are hot).
+ */
+export function createdFieldsV1(value: JsonMap, definition: string | undefined, alwaysPresent: ReadonlySet<string>): JsonMap {
+  return sortKeys(mapFields(value, definition, alwaysPresent)) as JsonMap;
+}
+
+function mapFields(value: JsonMap, definition: string | undefined, alwaysPresent: ReadonlySet<string>): JsonMap {
+  const node: JsonMap = {};
+  for (const field of Object.keys(value)) {
+    const v = value[field];
+    const el = `f:${field}`;
+    const child = valueFields(v, shapeOf(definition, field, v), !alwaysPresent.has(el), alwaysPresent);
+    if (child) node[el] = child;
+  }
+  return node;
+}
+
+const hasKeys = (m: JsonMap): boolean => {
+  for (const _ in m) return true;
+  return false;
+};
+
+/** the FieldsV1 node of one value; undefined when it contributes no path */
+function valueFields(v: unknown, shape: ApplyFieldShape, memberIfMap: boolean, alwaysPresent: ReadonlySet<string>): JsonMap | undefined {
+  if (shape.kind === 'atomic' || v === null || (isMap(v) && !hasKeys(v))) return {};
+  if (Array.isArray(v)) {
+    if (shape.kind === 'set') {
+      if (v.length === 0) return undefined;
+      const node: JsonMap = {};
+      for (const item of v) node[`v:${JSON.stringify(item)}`] = {};
+      return node;
+    }
+    if (v.length === 0) return {};
+    const node: JsonMap = {};
+    for (const item of v) {
+      if (!isMap(item)) continue;
+      const children = mapFields(item, shape.type, alwaysPresent);
+      const key = keyElement(item, shape.keys ?? []);
+      const fields: JsonMap = hasKeys(children) ? { '.': {}, ...children } : {};
+      // items sharing a key (invalid, but possible) own the union of their fields
+      node[key] = isMap(node[key]) ? unionFields(node[key], fields) : fields;
+    }
+    return hasKeys(node) ? node : undefined;
+  }
+  if (isMap(v)) {
+    const children = mapFields(v, shape.type, alwaysPresent);
+    if (!hasKeys(children)) return undefined;
+    return memberIfMap ? { '.': {}, ...children } : children;
+  }
+  return {};
+}
+
+/** two FieldsV1 nodes of one path merged; `{}` is a member with no children */
+function unionFields(a: JsonMap, b: JsonMap): JsonMap {
+  if (!hasKeys(a)) return hasKeys(b) ? { '.': {}, ...b } : {};
+  if (!hasKeys(b)) return { '.': {}, ...a };
+  const out: JsonMap = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = isMap(out[k]) && isMap(v) ? unionFields(out[k], v) : v;
+  return out;
 }
 
 /** A FieldSet as FieldsV1 JSON. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, resources, type KubeObject } from '@kubesim/shared';
+import fc from 'fast-check';
+import { ApiError, definitionFor, minimalObjects, resources, type KubeObject, type ResourceName, type ResourceType } from '@kubesim/shared';
 import { serverSideApply, updateManagedFields } from './apply.ts';
 import { fieldSetFrom, fieldsV1From, prettyPath, toFieldSet } from './apply-fieldset.ts';
 
@@ -143,6 +144,26 @@ describe('updateManagedFields', () => {
     const [create, scale] = scaled.metadata.managedFields!;
     expect([...fieldSetFrom(create!.fieldsV1)].map(prettyPath)).not.toContain('.spec.replicas');
     expect(scale).toMatchObject({ manager: 'kubectl-scale', time: T1, fieldsV1: { 'f:spec': { 'f:replicas': {} } } });
+  });
+
+  it('records a created object in one walk exactly as a write over an empty object would', () => {
+    const names = Object.keys(minimalObjects) as ResourceName[];
+    const extra = fc.dictionary(fc.constantFrom('labels', 'data', 'spec', 'ports', 'finalizers', 'containers', 'x'), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
+    fc.assert(
+      fc.property(fc.constantFrom(...names), extra, fc.boolean(), (name, more, defaulted) => {
+        const type = resources[name] as ResourceType;
+        const obj = structuredClone(minimalObjects[name]) as KubeObject & Record<string, unknown>;
+        if (defaulted) definitionFor(type).setDefaults(obj);
+        const spec = (obj['spec'] ??= {}) as Record<string, unknown>;
+        Object.assign(spec, more);
+        if (name === 'pods' && Array.isArray(spec['containers'])) spec['containers'].push({ name: 'log', resources: { limits: { cpu: '1' } }, ports: [{ containerPort: 80 }] });
+        const empty = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata.name } } as KubeObject;
+        const direct = updateManagedFields(undefined, obj, 'm', 'Update', T0, type).metadata.managedFields;
+        const walked = updateManagedFields(empty, obj, 'm', 'Update', T0, type).metadata.managedFields;
+        expect(direct).toEqual(walked);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('keeps managedFields that the request rewrote itself (kubectl migration after client-side apply)', () => {

@@ -9,6 +9,7 @@
 import { failure, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
 import { definitionNameOf } from './strategic-meta.ts';
 import {
+  createdFieldsV1,
   fieldSetFrom,
   fieldsV1From,
   isWithin,
@@ -218,6 +219,7 @@ function stepInto(v: unknown, el: string): unknown {
  * values it changed (taking them from other managers); fields that disappeared leave every
  * manager. A request that rewrites metadata.managedFields itself (kubectl's migration after
  * client-side apply) keeps what it wrote. A write that changes nothing changes nothing here.
+ * A `status` subresource write is judged on status alone (the rest of it is the old object).
  */
 export function updateManagedFields(
   old: KubeObject | undefined,
@@ -229,46 +231,69 @@ export function updateManagedFields(
   subresource?: string,
 ): KubeObject {
   const result = structuredClone(updated);
+  const entries = managedFieldsAfterUpdate(old, updated, manager, operation, now, type, subresource);
+  if (entries === undefined) delete result.metadata.managedFields;
+  else result.metadata.managedFields = entries;
+  return result;
+}
+
+/** updateManagedFields without the copy: the managedFields `updated` should carry */
+export function managedFieldsAfterUpdate(
+  old: KubeObject | undefined,
+  updated: KubeObject,
+  manager: string,
+  operation: 'Update',
+  now: string,
+  type?: ResourceType,
+  subresource?: string,
+): ManagedFieldsEntry[] | undefined {
   const given = updated.metadata.managedFields;
-  if (old && given !== undefined && !sameJson(given, old.metadata.managedFields ?? [])) return result;
+  if (old && given !== undefined && !sameJson(given, old.metadata.managedFields ?? [])) return given;
   const definition = type ? definitionNameOf(type) : undefined;
-  const before = old ? ownableContent(old) : {};
-  const after = ownableContent(updated);
+  const content = subresource === 'status' ? statusContent : ownableContent;
+  if (!old) {
+    // a new object: its writer owns everything it holds
+    const fieldsV1 = createdFieldsV1(content(updated), definition, alwaysPresentStructs);
+    if (!Object.keys(fieldsV1).length) return undefined;
+    const entry: ManagedFieldsEntry = { manager, operation, apiVersion: updated.apiVersion ?? apiVersionOfType(type), time: now, fieldsType: 'FieldsV1', fieldsV1 };
+    if (subresource) entry.subresource = subresource;
+    return [entry];
+  }
+  const before = old ? content(old) : {};
+  const after = content(updated);
   const afterSet = toFieldSet(after, definition);
-  const beforeSet = toFieldSet(before, definition);
-  const isLeaf = (set: FieldSet, p: string): boolean => ![...set].some((q) => q !== p && isWithin(q, p));
-  const changed = new Set(
-    [...afterSet].filter((p) =>
-      isLeaf(afterSet, p) ? !beforeSet.has(p) || !sameJson(valueAt(before, p), valueAt(after, p)) : valueAt(before, p) === undefined,
-    ),
-  );
+  const beforeSet = old ? toFieldSet(before, definition) : new Set<string>();
+  const changed = old ? changedPaths(afterSet, beforeSet, before, after) : new Set(afterSet);
   // a node that did not exist before is owned as a whole too (FieldsV1 "."), except the
   // non-pointer structs Go always has (an empty old object already holds `spec: {}`)
+  const judged = new Set<string>();
   for (const p of changed) {
     const parts = splitPath(p);
+    let prefix = '';
     for (let i = 1; i < parts.length; i++) {
-      if (alwaysPresentStructs.has(parts[i - 1]!)) continue;
-      const prefix = parts.slice(0, i).join('\n');
-      if (valueAt(before, prefix) === undefined && isMap(valueAt(after, prefix))) changed.add(prefix);
+      prefix = i === 1 ? parts[0]! : `${prefix}\n${parts[i - 1]!}`;
+      if (alwaysPresentStructs.has(parts[i - 1]!) || judged.has(prefix)) continue;
+      judged.add(prefix);
+      if ((!old || valueAt(before, prefix) === undefined) && isMap(valueAt(after, prefix))) changed.add(prefix);
     }
   }
   const managers = readManagers(old);
   const gone = [...beforeSet].filter((p) => !afterSet.has(p));
   let touched = gone.length > 0;
+  // a status write can only touch status paths, any other write only the rest
+  const inScope = (p: string): boolean => (p === 'f:status' || p.startsWith('f:status\n')) === (subresource === 'status');
   for (const m of managers) {
     for (const p of [...m.set]) {
+      if (!inScope(p)) continue;
       const vanished = valueAt(after, p) === undefined;
-      if (vanished || (changed.has(p) && !(m.entry.manager === manager && m.entry.operation === operation))) {
+      if (vanished || (changed.has(p) && !(m.entry.manager === manager && m.entry.operation === operation && m.entry.subresource === subresource))) {
         m.set.delete(p);
         touched = true;
       }
     }
   }
-  if (changed.size === 0 && !touched) {
-    if (old?.metadata.managedFields) result.metadata.managedFields = old.metadata.managedFields;
-    return result;
-  }
-  const apiVersion = updated.apiVersion ?? old?.apiVersion ?? (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
+  if (changed.size === 0 && !touched) return old?.metadata.managedFields;
+  const apiVersion = updated.apiVersion ?? old?.apiVersion ?? apiVersionOfType(type);
   let mine = managers.find((m) => m.entry.manager === manager && m.entry.operation === operation && m.entry.subresource === subresource);
   if (changed.size > 0) {
     if (!mine) {
@@ -280,6 +305,28 @@ export function updateManagedFields(
     mine.entry = { ...mine.entry, time: now, apiVersion };
     for (const p of changed) mine.set.add(p);
   }
-  result.metadata.managedFields = writeManagers(managers);
-  return result;
+  const out = writeManagers(managers);
+  return out.length || old?.metadata.managedFields ? out : undefined;
+}
+
+const apiVersionOfType = (type: ResourceType | undefined): string => (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
+
+/** paths of `afterSet` whose value differs from `before`: leaves compared by value, inner
+ *  nodes only when new. Sorted, a path's descendants (`path\n…`) follow it directly. */
+function changedPaths(afterSet: FieldSet, beforeSet: FieldSet, before: JsonMap, after: JsonMap): FieldSet {
+  const sorted = [...afterSet].sort();
+  const changed: FieldSet = new Set();
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i]!;
+    const next = sorted[i + 1];
+    const leaf = next === undefined || !next.startsWith(`${p}\n`);
+    if (leaf ? !beforeSet.has(p) || !sameJson(valueAt(before, p), valueAt(after, p)) : valueAt(before, p) === undefined) changed.add(p);
+  }
+  return changed;
+}
+
+/** what a status write may change: status alone */
+function statusContent(obj: KubeObject): JsonMap {
+  const status = (obj as KubeObject & JsonMap)['status'];
+  return status === undefined ? {} : { status };
 }

@@ -54,8 +54,17 @@ describe('strategicMergePatch', () => {
       spec: { template: { spec: { containers: [{ name: 'nginx', ports: [{ containerPort: 443 }], env: [{ name: 'A', $patch: 'delete' }, { name: 'C', value: '3' }] }] } } },
     });
     const c = out.spec.template.spec.containers[0]!;
-    expect(c.ports).toEqual([{ containerPort: 80 }, { containerPort: 443 }]);
-    expect(c.env).toEqual([{ name: 'B', value: '2' }, { name: 'C', value: '3' }]);
+    // Without $setElementOrder an element new to the server goes first (Kubernetes' order).
+    expect(c.ports).toEqual([{ containerPort: 443 }, { containerPort: 80 }]);
+    expect(c.env).toEqual([{ name: 'C', value: '3' }, { name: 'B', value: '2' }]);
+  });
+
+  it('orders a merged list by the patch, then by the live list, as Kubernetes does', () => {
+    const names = (patch: unknown[]) => patchDeployment({ spec: { template: { spec: { containers: patch } } } }).spec.template.spec.containers.map((c) => c.name);
+    expect(names([{ name: 'log', image: 'x' }])).toEqual(['log', 'nginx', 'sidecar']);
+    expect(names([{ name: 'nginx', image: 'x' }, { name: 'log', image: 'x' }])).toEqual(['nginx', 'log', 'sidecar']);
+    expect(names([{ name: 'sidecar', image: 'x' }, { name: 'log', image: 'x' }])).toEqual(['nginx', 'sidecar', 'log']);
+    expect(patchDeployment({ metadata: { finalizers: ['c'] } }).metadata.finalizers).toEqual(['c', 'a', 'b']);
   });
 
   it('replaces tolerations whole: they have no merge key', () => {

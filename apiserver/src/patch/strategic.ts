@@ -85,7 +85,10 @@ function mergeMap(original: JsonMap, patch: JsonMap, typeName: string | undefine
       if (isMap(value) && value[PATCH] === 'delete') delete original[key];
     } else if (Array.isArray(value)) {
       const merging = meta.strategy?.includes('merge') ?? false;
-      original[key] = merging ? mergeList(Array.isArray(current) ? current : [], value, meta) : stripListDirectives(value, meta);
+      const base = Array.isArray(current) ? current : [];
+      const merged = merging ? mergeList(base, value, meta) : stripListDirectives(value, meta);
+      // without $setElementOrder, Kubernetes orders the result by the patch, then by the live list
+      original[key] = merging && !(`${SET_ORDER}${key}` in patch) ? patchOrder(merged, base, value, meta.mergeKey) : merged;
     } else {
       original[key] = value;
     }
@@ -149,6 +152,38 @@ function mergeList(original: unknown[], patch: unknown[], meta: PatchFieldMeta):
     }
     if (index >= 0) out[index] = mergeMap(out[index] as JsonMap, element, meta.type);
     else out.push(stripDirectives(element, meta.type));
+  }
+  return out;
+}
+
+/**
+ * The order of a merged list when the patch gives no `$setElementOrder` (Kubernetes:
+ * normalizeElementOrder): the elements the patch names, in the patch's order, interleaved with
+ * the elements only the server has, in their live order; where the live list does not rank
+ * the two (an element new to the server), the patch's element comes first. So a patch that
+ * adds `env: [{name: C}]` to `[A, B]` gives `[C, A, B]`.
+ */
+function patchOrder(merged: unknown[], live: unknown[], patch: unknown[], mergeKey: string | undefined): unknown[] {
+  const keyOf = (v: unknown): string => JSON.stringify(mergeKey && isMap(v) ? v[mergeKey] : v);
+  const livePos = new Map(live.map((v, i) => [keyOf(v), i]));
+  const patchPos = new Map<string, number>();
+  patch.forEach((v, i) => {
+    if (!(isMap(v) && v[PATCH] !== undefined)) patchPos.set(keyOf(v), i);
+  });
+  const fromPatch = merged.filter((v) => patchPos.has(keyOf(v))).sort((a, b) => patchPos.get(keyOf(a))! - patchPos.get(keyOf(b))!);
+  const serverOnly = merged.filter((v) => !patchPos.has(keyOf(v)));
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < serverOnly.length || j < fromPatch.length) {
+    if (j >= fromPatch.length) out.push(serverOnly[i++]);
+    else if (i >= serverOnly.length) out.push(fromPatch[j++]);
+    else {
+      const l = livePos.get(keyOf(serverOnly[i]));
+      const r = livePos.get(keyOf(fromPatch[j]));
+      if (l !== undefined && r !== undefined && l < r) out.push(serverOnly[i++]);
+      else out.push(fromPatch[j++]);
+    }
   }
   return out;
 }

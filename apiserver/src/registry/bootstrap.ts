@@ -1,11 +1,14 @@
 // What a fresh cluster has before anyone writes: the namespaces default, kube-system,
-// kube-public and kube-node-lease, and the `kubernetes` Service in default (the first
-// address of the service range, port 443 → the apiserver's port) with its Endpoints and
-// EndpointSlice when the apiserver's address is known. Idempotent: runs at every start.
+// kube-public and kube-node-lease, each with its `default` ServiceAccount, the PriorityClasses
+// system-node-critical and system-cluster-critical, and the `kubernetes` Service in default
+// (the first address of the service range, port 443 → the apiserver's port) with its
+// Endpoints and EndpointSlice when the apiserver's address is known. Idempotent: runs at
+// every start (and gives namespaces stored by an older kubesim their ServiceAccount).
 import { isAlreadyExists, resources } from '@kubesim/shared';
 import type { KubeObject } from '@kubesim/shared';
 import type { RegistryCore } from './core.ts';
-import { createObject } from './create.ts';
+import { createObject, ensureDefaultServiceAccount } from './create.ts';
+import { systemPriorityClasses } from './kinds/priority.ts';
 import { SYSTEM_NAMESPACES } from './kinds/namespaces.ts';
 import { reserveService } from './kinds/services.ts';
 import type { ServiceLike } from './kinds/services.ts';
@@ -14,7 +17,7 @@ import { resourcePrefix } from './keys.ts';
 
 async function ensure(core: RegistryCore, type: (typeof resources)[keyof typeof resources], namespace: string | undefined, obj: KubeObject): Promise<void> {
   try {
-    await createObject(core, core.info(type), namespace, obj, {});
+    await createObject(core, core.info(type), namespace, obj, { userAgent: 'kube-apiserver' });
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
   }
@@ -30,6 +33,13 @@ export async function bootstrap(core: RegistryCore, advertise: { address: string
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(core, resources.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
+  const nsPrefix = resourcePrefix(resources.namespaces);
+  const saPrefix = resourcePrefix(resources.serviceaccounts);
+  for (const ns of core.cache.snapshot(nsPrefix, nsPrefix).items) {
+    const name = ns.obj.metadata.name!;
+    if (!ns.obj.metadata.deletionTimestamp && !core.cache.get(`${saPrefix}${name}/default`)) await ensureDefaultServiceAccount(core, name);
+  }
+  for (const pc of systemPriorityClasses()) await ensure(core, resources.priorityclasses, undefined, pc);
   const port = advertise?.port ?? 6443;
   // On a restart the Service is already stored and holds the first IP: creating it again
   // would fail allocation before it could fail as AlreadyExists.

@@ -3,7 +3,8 @@
 // apiVersion, kind, metadata as their first keys, so the served JSON is made by splicing
 // `"resourceVersion":"<rev>"` in after `"metadata":{` - no parse on the hot paths (list,
 // get, watch fan-out). The parsed object is made lazily, once, and must not be mutated:
-// callers that hand it out clone it first (`toObject()`).
+// callers that hand it out clone it first (`toObject()`). A write remembers the JSON it
+// stored for the object it returns (`rememberJson`), so its HTTP answer is not re-encoded.
 import type { KubeObject } from '@kubesim/shared';
 
 const META = '"metadata":{';
@@ -62,4 +63,17 @@ export function toStoredValue(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = metadata ?? {};
   void _rv;
   return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}
+
+/** the JSON a write already made of an object it returns (stored value + resourceVersion),
+ *  so the HTTP answer needs no second JSON.stringify; forgotten with the object */
+const served = new WeakMap<object, string>();
+
+export function rememberJson(obj: KubeObject, json: string): void {
+  served.set(obj, json);
+}
+
+/** the remembered JSON of an object a write returned (valid while nobody changed it) */
+export function rememberedJson(obj: object): string | undefined {
+  return served.get(obj);
 }

@@ -1,40 +1,60 @@
-// CREATE (POST): the object is checked against the URL, given its system fields (uid,
-// creationTimestamp, generation, a generated name), prepared (status reset), defaulted,
-// admitted (namespace lifecycle, pod admission, service allocation), validated, then
-// written only if no object of that name exists (else 409 AlreadyExists). A dry run
-// does everything but the write.
-import { alreadyExists, generateName, resources } from '@kubesim/shared';
-import type { KubeObject } from '@kubesim/shared';
+// CREATE (POST): the object is checked against the URL and pruned of unknown fields
+// (fieldValidation), given its system fields (uid, creationTimestamp, generation, a
+// generated name), prepared (status reset), defaulted, recorded in managedFields (an
+// Update by the writer, unless server-side apply made it), admitted (namespace lifecycle,
+// pod admission and priority, PriorityClass defaults, service allocation), validated, then
+// written only if no object of that name exists (else 409 AlreadyExists). A dry run does
+// everything but the write. A new namespace gets its `default` ServiceAccount (the
+// serviceaccount controller's job in Kubernetes).
+import { alreadyExists, generateName, isAlreadyExists, resources } from '@kubesim/shared';
+import type { KubeObject, PriorityClass } from '@kubesim/shared';
+import { managedFieldsAfterUpdate } from '../patch/apply.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
-import { toStoredValue } from './cached-object.ts';
+import { rememberJson, toStoredValue, withResourceVersion } from './cached-object.ts';
 import { objectKey } from './keys.ts';
 import { admitPod, preparePodForCreate } from './kinds/pods.ts';
+import { admitPodPriority, admitPriorityClass } from './kinds/priority.ts';
 import { allocateService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
 import { prepareNamespaceForCreate } from './kinds/namespaces.ts';
 import { clone, newUid } from './objects.ts';
-import { admitNamespace, checkNamespaceMatches, checkTypeMeta, priorityClassLookup, throwIfInvalid } from './write-common.ts';
+import { admitNamespace, checkNamespaceMatches, checkTypeMeta, managerOf, pruneUnknownFields, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';
+
+export interface CreateContext extends WriteContext {
+  /** server-side apply built the object and its managedFields already */
+  applied?: boolean;
+}
+
+/** write options that may also hand over the input: `owned` lets the write change it in
+ *  place (the HTTP layer's freshly decoded body) instead of copying it first */
+export type OwnedInput = { owned?: boolean };
 
 const isPods = (info: ResourceInfo): boolean => info.type === resources.pods || (info.type.group === '' && info.type.resource === 'pods');
 const isServices = (info: ResourceInfo): boolean => info.type.group === '' && info.type.resource === 'services';
 const isNamespaces = (info: ResourceInfo): boolean => info.type.group === '' && info.type.resource === 'namespaces';
+const isPriorityClasses = (info: ResourceInfo): boolean => info.type.group === 'scheduling.k8s.io' && info.type.resource === 'priorityclasses';
 
-export async function createObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, input: unknown, ctx: WriteContext): Promise<KubeObject> {
+export async function createObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, input: unknown, ctx: CreateContext & OwnedInput): Promise<KubeObject> {
   const ns = core.namespaceFor(info, namespace);
   checkTypeMeta(info, input);
-  const base = clone(input);
+  const base = ctx.owned ? input : clone(input);
+  if (!ctx.applied) pruneUnknownFields(info, base, ctx);
   checkNamespaceMatches(base, ns, info.type.namespaced);
+  const givenSpec = (base as { spec?: { priority?: number; preemptionPolicy?: string } }).spec;
+  const given = { ...(givenSpec?.priority !== undefined ? { priority: givenSpec.priority } : {}), ...(givenSpec?.preemptionPolicy !== undefined ? { preemptionPolicy: givenSpec.preemptionPolicy } : {}) };
   const generated = !base.metadata.name && !!base.metadata.generateName;
 
   for (let attempt = 0; ; attempt++) {
-    const obj = clone(base);
+    // only a generated name can be retried; otherwise the private copy is used as is
+    const obj = generated ? clone(base) : base;
     core.stamp(info, obj);
     const meta = obj.metadata;
     if (generated) meta.name = generateName(meta.generateName!, core.random);
     const name = meta.name ?? '';
     meta.uid = newUid(core.random);
-    meta.creationTimestamp = core.nowTime();
+    const now = core.nowTime();
+    meta.creationTimestamp = now;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     delete meta.resourceVersion;
@@ -45,6 +65,11 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     if (isPods(info)) preparePodForCreate(obj);
     if (isNamespaces(info)) prepareNamespaceForCreate(obj);
     info.definition?.setDefaults(obj);
+    if (!ctx.applied) {
+      delete meta.managedFields;
+      const managed = managedFieldsAfterUpdate(undefined, obj, managerOf(ctx), 'Update', now, info.type);
+      if (managed) meta.managedFields = managed;
+    }
 
     await admitNamespace(core, info, ns, name);
     const validate = (): void => {
@@ -52,14 +77,14 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
       if (!info.definition && !name) causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
       throwIfInvalid(info, name, causes);
     };
-    // validated before and after admission: admission plugins may assume a well-formed object
+    // validated before admission, which may assume a well-formed object (and adds only
+    // well-formed values)
     validate();
     if (isPods(info)) {
-      const spec = (obj as { spec?: { priorityClassName?: string } }).spec;
-      const pc = spec?.priorityClassName ? await priorityClassLookup(core, spec.priorityClassName) : undefined;
-      admitPod(obj, () => pc);
-      validate();
+      admitPod(obj);
+      await admitPodPriority(core, obj, given, generated ? base.metadata.generateName! : name);
     }
+    if (isPriorityClasses(info)) admitPriorityClass(core, obj as PriorityClass);
 
     let alloc: Allocation | undefined;
     if (isServices(info)) {
@@ -72,11 +97,12 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     }
     const key = objectKey(info.type, ns, name);
     const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
+    const value = toStoredValue(obj);
     let res;
     try {
       res = await core.store.txn({
         compare: [{ key, exists: false }],
-        success: [lease ? { type: 'put', key, value: toStoredValue(obj), lease } : { type: 'put', key, value: toStoredValue(obj) }],
+        success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
       });
     } catch (err) {
       alloc?.rollback();
@@ -90,6 +116,18 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     }
     alloc?.commit();
     meta.resourceVersion = String(res.revision);
+    rememberJson(obj, withResourceVersion(value, res.revision));
+    if (isNamespaces(info)) await ensureDefaultServiceAccount(core, name);
     return obj;
+  }
+}
+
+/** the `default` ServiceAccount of a namespace (created if missing; never fails the caller) */
+export async function ensureDefaultServiceAccount(core: RegistryCore, namespace: string): Promise<void> {
+  const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } } as KubeObject;
+  try {
+    await createObject(core, core.info(resources.serviceaccounts), namespace, sa, { userAgent: 'kube-controller-manager' });
+  } catch (err) {
+    if (!isAlreadyExists(err)) return;
   }
 }

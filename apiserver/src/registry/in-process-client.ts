@@ -1,6 +1,8 @@
 // The shared `Client` interface served in process by the Registry: the same defaulting,
 // validation, admission, concurrency and watch code as over HTTP, without sockets or
 // JSON encoding of requests. The simulation kit runs every component on one of these.
+// Writes without a fieldManager are recorded in managedFields under the name the
+// component's binary would send as its User-Agent (kube-scheduler, kubelet, …).
 //
 //   const client = createInProcessClient(registry, { identity: 'system:kube-scheduler' });
 //   const pods = await client.list(resources.pods, { namespace: 'default' });
@@ -35,7 +37,19 @@ import type { WatchHandle } from './watch.ts';
 export interface InProcessClientOptions {
   /** the user the requests run as: a name (`system:kube-scheduler`) or full user info */
   identity?: string | UserInfo;
+  /** names the field manager of writes without a fieldManager (default: from the
+   *  identity, as the component's binary would: kube-scheduler, kubelet, …) */
+  userAgent?: string;
   maxPendingEvents?: number;
+}
+
+/** the User-Agent a Kubernetes component with this identity sends, up to its '/' */
+function userAgentOf(user: UserInfo): string {
+  const name = user.username;
+  if (name.startsWith('system:node:')) return 'kubelet';
+  if (name.startsWith('system:serviceaccount:')) return name.split(':')[3] ?? name;
+  if (name === 'system:admin' || name === 'kubesim-admin') return 'kubesim';
+  return name.startsWith('system:') ? name.slice('system:'.length) : name;
 }
 
 function userOf(identity: string | UserInfo | undefined): UserInfo {
@@ -46,10 +60,13 @@ function userOf(identity: string | UserInfo | undefined): UserInfo {
   return { username: identity, groups };
 }
 
-function writeCtx(user: UserInfo, opts: WriteOptions | undefined): { user: UserInfo; dryRun?: boolean; fieldManager?: string; namespace?: string } {
-  const ctx: { user: UserInfo; dryRun?: boolean; fieldManager?: string; namespace?: string } = { user };
+type Ctx = { user: UserInfo; userAgent: string; dryRun?: boolean; fieldManager?: string; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'; namespace?: string };
+
+function writeCtx(user: UserInfo, userAgent: string, opts: WriteOptions | undefined): Ctx {
+  const ctx: Ctx = { user, userAgent };
   if (opts?.dryRun) ctx.dryRun = true;
   if (opts?.fieldManager) ctx.fieldManager = opts.fieldManager;
+  if (opts?.fieldValidation) ctx.fieldValidation = opts.fieldValidation;
   if (opts?.namespace) ctx.namespace = opts.namespace;
   return ctx;
 }
@@ -100,6 +117,7 @@ class QueueWatch<T extends KubeObject> implements WatchStream<T> {
 
 export function createInProcessClient(registry: Registry, opts: InProcessClientOptions = {}): Client {
   const user = userOf(opts.identity);
+  const userAgent = opts.userAgent ?? userAgentOf(user);
   const maxPending = opts.maxPendingEvents ?? 100_000;
 
   const client: Client = {
@@ -137,14 +155,14 @@ export function createInProcessClient(registry: Registry, opts: InProcessClientO
       return stream;
     },
     create<T extends KubeObject>(type: ResourceType<T>, obj: T, o?: WriteOptions): Promise<T> {
-      return registry.create<T>(type, obj, writeCtx(user, o));
+      return registry.create<T>(type, obj, writeCtx(user, userAgent, o));
     },
     async update<T extends KubeObject>(type: ResourceType<T>, obj: T, o: UpdateOptions = {}): Promise<T> {
-      const ctx = { ...writeCtx(user, o), ...(o.subresource ? { subresource: o.subresource } : {}) };
+      const ctx = { ...writeCtx(user, userAgent, o), ...(o.subresource ? { subresource: o.subresource } : {}) };
       return (await registry.update(type, obj, ctx)).object as T;
     },
     async patch<T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, o: PatchOptions): Promise<T> {
-      const ctx = { ...writeCtx(user, o), type: o.type, ...(o.subresource ? { subresource: o.subresource } : {}), ...(o.force !== undefined ? { force: o.force } : {}) };
+      const ctx = { ...writeCtx(user, userAgent, o), type: o.type, ...(o.subresource ? { subresource: o.subresource } : {}), ...(o.force !== undefined ? { force: o.force } : {}) };
       return (await registry.patch(type, name, patch, ctx)).object as T;
     },
     async delete<T extends KubeObject>(type: ResourceType<T>, name: string, o: DeleteCallOptions = {}): Promise<T | Status> {
@@ -170,16 +188,16 @@ export function createInProcessClient(registry: Registry, opts: InProcessClientO
     async createSubresource<R = unknown>(type: ResourceType, name: string, subresource: string, body: unknown, o?: WriteOptions): Promise<R> {
       const h = registry.subresourceHandler(type, subresource);
       if (!h?.create) throw notFound(`${type.resource}/${subresource}`, type.group, name);
-      const req = { type, namespace: o?.namespace, name, subresource, body, query: {}, user, ...(o?.dryRun ? { dryRun: true } : {}), ...(o?.fieldManager ? { fieldManager: o.fieldManager } : {}) };
+      const req = { type, namespace: o?.namespace, name, subresource, body, query: {}, user, userAgent, ...(o?.dryRun ? { dryRun: true } : {}), ...(o?.fieldManager ? { fieldManager: o.fieldManager } : {}) };
       return (await h.create(req)).body as R;
     },
     async updateSubresource<R = unknown>(type: ResourceType, name: string, subresource: string, body: unknown, o?: WriteOptions): Promise<R> {
       if (subresource === 'status' || subresource === 'finalize') {
-        return (await registry.update(type, body, { ...writeCtx(user, o), subresource, name })).object as R;
+        return (await registry.update(type, body, { ...writeCtx(user, userAgent, o), subresource, name })).object as R;
       }
       const h = registry.subresourceHandler(type, subresource);
       if (!h?.update) throw notFound(`${type.resource}/${subresource}`, type.group, name);
-      const req = { type, namespace: o?.namespace, name, subresource, body, query: {}, user, ...(o?.dryRun ? { dryRun: true } : {}), ...(o?.fieldManager ? { fieldManager: o.fieldManager } : {}) };
+      const req = { type, namespace: o?.namespace, name, subresource, body, query: {}, user, userAgent, ...(o?.dryRun ? { dryRun: true } : {}), ...(o?.fieldManager ? { fieldManager: o.fieldManager } : {}) };
       return (await h.update(req)) as R;
     },
     async logs(name: string, o: LogOptions & { follow?: false }): Promise<string> {

@@ -76,6 +76,8 @@ export type DeleteOpts = Omit<DeleteOptions, 'dryRun' | 'kind' | 'apiVersion'>;
 
 export interface RegistryWriteOptions extends WriteContext {
   namespace?: string;
+  /** the caller gives the object away: the registry may change it instead of copying it */
+  owned?: boolean;
 }
 
 export class Registry extends RegistryCore {

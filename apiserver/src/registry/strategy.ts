@@ -48,7 +48,8 @@ const strategies: Record<string, Partial<Strategy>> = {
   'apps/deployments': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
   'apps/replicasets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ replicas: 0 }) },
   'apps/statefulsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ replicas: 0 }) },
-  'apps/daemonsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
+  // DaemonSetStatus' four counts are required (no omitempty in Kubernetes): a new one starts at 0
+  'apps/daemonsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }) },
   'batch/jobs': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
   'batch/cronjobs': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
   'policy/poddisruptionbudgets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }) },

@@ -4,15 +4,18 @@
 // a lost race unless the client pinned a resourceVersion (then 409 Conflict).
 // The new object is prepared per subresource - main resource: status kept from the old
 // object; `status`: only status taken; `finalize` (namespaces): only spec.finalizers -
-// then defaulted and validated. generation increments when anything but metadata and
-// status changed. A write that changes nothing is not written and keeps the
-// resourceVersion. An update that leaves a deleted object with no finalizers removes it.
-import { badRequest, conflict, failure, notFound } from '@kubesim/shared';
-import type { KubeObject, PatchType } from '@kubesim/shared';
-import { serverSideApply } from '../patch/apply.ts';
+// then defaulted, recorded in managedFields (an Update entry for the writer; server-side
+// apply records its own) and validated. Unknown fields of the body (PUT) or the patched
+// object (PATCH) are handled per fieldValidation first. generation increments when
+// anything but metadata and status changed. A write that changes nothing is not written
+// and keeps the resourceVersion (and managedFields). An update that leaves a deleted
+// object with no finalizers removes it.
+import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
+import type { KubeObject, PatchType, Service } from '@kubesim/shared';
+import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
 import type { CachedObject } from './cached-object.ts';
-import { toStoredValue } from './cached-object.ts';
+import { rememberJson, toStoredValue, withResourceVersion } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
 import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
@@ -23,14 +26,18 @@ import { allocateService, releaseService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
 import { mergePatch } from './merge-patch.ts';
 import { clone, deepEqual, isPlainObject } from './objects.ts';
-import { checkTypeMeta, specPart, throwIfInvalid } from './write-common.ts';
+import { checkTypeMeta, managerOf, pruneUnknownFields, rejectUnknownApplyFields, specPart, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';
 
 export interface UpdateContext extends WriteContext {
   /** undefined = the main resource; 'status'; 'finalize'; any other name = a trusted
    *  internal subresource write (binding, scale) that may change the whole object */
   subresource?: string;
+  /** server-side apply made the object and its managedFields */
+  applied?: boolean;
 }
+
+const isTrusted = (sub: string | undefined): boolean => sub !== undefined && sub !== 'status' && sub !== 'finalize';
 
 export interface UpdateResult {
   object: KubeObject;
@@ -67,6 +74,11 @@ export async function guaranteedUpdate(
 /** PUT */
 export async function updateObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, input: unknown, ctx: UpdateContext): Promise<UpdateResult> {
   const ns = core.namespaceFor(info, namespace);
+  checkTypeMeta(info, input);
+  if (!isTrusted(ctx.subresource)) {
+    input = clone(input);
+    pruneUnknownFields(info, input as KubeObject, ctx);
+  }
   checkTypeMeta(info, input);
   if (input.metadata.name !== undefined && input.metadata.name !== name) {
     throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
@@ -124,23 +136,29 @@ export async function patchObject(core: RegistryCore, info: ResourceInfo, namesp
     if (ctx.type === 'apply') {
       if (!isPlainObject(patch)) throw badRequest('apply patch must be a JSON or YAML object');
       checkTypeMeta(info, patch);
+      rejectUnknownApplyFields(info, ns, name, patch);
       const applied = serverSideApply({ current: current?.toObject(), applied: patch, manager: ctx.fieldManager ?? '', force: ctx.force ?? false, now, type: info.type });
       if (!current) {
         if (ctx.subresource) throw notFound(info.type.resource, info.type.group, name);
         applied.metadata.name = name;
         try {
-          return { object: await createObject(core, info, ns, applied, ctx), created: true };
+          return { object: await createObject(core, info, ns, applied, { ...ctx, applied: true }), created: true };
         } catch (err) {
           if ((err as { reason?: string }).reason === 'AlreadyExists' && attempt < MAX_RETRIES) continue;
           throw err;
         }
       }
-      const out = await applyUpdate(core, info, ns, name, current, applied, ctx);
+      const out = await applyUpdate(core, info, ns, name, current, applied, { ...ctx, applied: true });
       if (out !== 'conflict') return { object: out, created: false };
     } else {
       if (!current) throw notFound(info.type.resource, info.type.group, name);
       const before = current.toObject();
       const patched = applyPatch(info, before, patch, ctx);
+      if (isPlainObject(patched) && !isTrusted(ctx.subresource)) {
+        checkTypeMeta(info, patched);
+        // warnings once, not once per retry
+        pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] });
+      }
       if (isPlainObject(patched) && isPlainObject(patched['metadata']) && patched['metadata']['resourceVersion'] === undefined) {
         (patched['metadata'] as Record<string, unknown>)['resourceVersion'] = String(current.modRevision);
       }
@@ -215,11 +233,20 @@ export async function applyUpdate(
   else delete meta.generation;
   delete meta.resourceVersion;
 
+  const isService = info.type.group === '' && info.type.resource === 'services';
+  if (isService && sub === undefined) patchAllocatedServiceValues(next as unknown as Service, old as unknown as Service);
+  if (info.type.group === '' && info.type.resource === 'pods' && sub === undefined) keepPodPriority(next, old);
   info.definition?.setDefaults(next);
   if (info.strategy.usesGeneration && !deepEqual(specPart(next), specPart(old))) meta.generation = (oldMeta.generation ?? 0) + 1;
+  if (!ctx.applied) {
+    // an empty list is Kubernetes' way to reset them: the object then has none
+    const managed = managedFieldsAfterUpdate(old, next, managerOf(ctx), 'Update', core.nowTime(), info.type, sub);
+    if (managed?.length) meta.managedFields = managed;
+    else delete meta.managedFields;
+  }
 
   const oldForValidation = clone(old);
-  const trusted = sub !== undefined && sub !== 'status' && sub !== 'finalize';
+  const trusted = isTrusted(sub);
   const causes = (trusted ? info.definition?.validate(next) : info.definition?.validateUpdate(next, oldForValidation)) ?? [];
   if (info.strategy.validate) causes.push(...info.strategy.validate(next));
   throwIfInvalid(info, name, causes);
@@ -230,7 +257,6 @@ export async function applyUpdate(
   if (deepEqual(next, oldNoRv)) return current.toObject();
 
   let alloc: Allocation | undefined;
-  const isService = info.type.group === '' && info.type.resource === 'services';
   if (isService && sub === undefined) {
     alloc = allocateService(core.allocators, next as ServiceLike, old as ServiceLike);
     throwIfInvalid(info, name, alloc.causes);
@@ -268,5 +294,16 @@ export async function applyUpdate(
   }
   alloc?.commit();
   meta.resourceVersion = String(res.revision);
+  rememberJson(next, withResourceVersion(value, res.revision));
   return next;
+}
+
+/** Priority admission on update: what it set at create stays when a client leaves it out */
+function keepPodPriority(next: KubeObject, old: KubeObject): void {
+  type Spec = { priority?: number; preemptionPolicy?: string };
+  const spec = (next as KubeObject & { spec?: Spec }).spec;
+  const prev = (old as KubeObject & { spec?: Spec }).spec;
+  if (!spec || !prev) return;
+  if (spec.priority === undefined && prev.priority !== undefined) spec.priority = prev.priority;
+  if (spec.preemptionPolicy === undefined && prev.preemptionPolicy !== undefined) spec.preemptionPolicy = prev.preemptionPolicy;
 }

@@ -231,6 +231,11 @@ export class WatchCache {
     return { items, revision: this.rev };
   }
 
+  /** the objects of a resource in no particular order (cheap; for small lookups) */
+  objectsOf(resourcePrefix: string): Iterable<CachedObject> {
+    return this.objects.get(resourcePrefix)?.values() ?? [];
+  }
+
   /** number of objects of a resource (for metrics) */
   count(resourcePrefix: string): number {
     return this.objects.get(resourcePrefix)?.size ?? 0;

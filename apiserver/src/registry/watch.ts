@@ -19,8 +19,9 @@ import type { CacheEvent } from './watch-cache.ts';
 
 export interface WatchSink {
   /** one event; `line()` is the shared serialized form `{"type":T,"object":O}\n` (UTF-8,
-   *  encoded once per event for all watchers) */
-  send(type: Exclude<WatchEventType, 'BOOKMARK' | 'ERROR'>, obj: CachedObject, line: () => Buffer): void;
+   *  encoded once per event for all watchers) and `chunk()` the same line framed as one
+   *  HTTP/1.1 chunk (`<hex length>\r\n<line>\r\n`), also made once per event */
+  send(type: Exclude<WatchEventType, 'BOOKMARK' | 'ERROR'>, obj: CachedObject, line: () => Buffer, chunk: () => Buffer): void;
   /** a BOOKMARK at `revision`; `initialEventsEnd` marks the end of sendInitialEvents */
   bookmark(revision: number, initialEventsEnd: boolean): void;
   /** an ERROR event carrying `err`'s Status; the watch is over after it */
@@ -37,17 +38,43 @@ export interface WatchTuning {
   bookmarkIntervalMs: number;
 }
 
-function lineFor(ev: CacheEvent | undefined, type: string, obj: CachedObject): () => Buffer {
-  return () => {
-    if (!ev) return Buffer.from(`{"type":"${type}","object":${obj.json}}\n`);
+/** an HTTP/1.1 chunk holding `data` */
+export function frameChunk(data: Buffer): Buffer {
+  const head = Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1');
+  const out = Buffer.allocUnsafe(head.length + data.length + 2);
+  head.copy(out, 0);
+  data.copy(out, head.length);
+  out[out.length - 2] = 13;
+  out[out.length - 1] = 10;
+  return out;
+}
+
+/** the event's serialized line and its chunk, memoized on the cache event (shared by every
+ *  watcher of that event) */
+function encoders(ev: CacheEvent | undefined, type: string, obj: CachedObject): [() => Buffer, () => Buffer] {
+  let own: Buffer | undefined;
+  let ownChunk: Buffer | undefined;
+  const line = (): Buffer => {
+    if (!ev) return (own ??= Buffer.from(`{"type":"${type}","object":${obj.json}}\n`));
     ev.memo ??= new Map();
-    let s = ev.memo.get(type);
-    if (s === undefined) {
-      s = Buffer.from(`{"type":"${type}","object":${obj.json}}\n`);
-      ev.memo.set(type, s);
+    let b = ev.memo.get(type);
+    if (b === undefined) {
+      b = Buffer.from(`{"type":"${type}","object":${obj.json}}\n`);
+      ev.memo.set(type, b);
     }
-    return s;
+    return b;
   };
+  const chunk = (): Buffer => {
+    if (!ev) return (ownChunk ??= frameChunk(line()));
+    const key = `${type}/chunk`;
+    let b = ev.memo?.get(key);
+    if (b === undefined) {
+      b = frameChunk(line());
+      ev.memo!.set(key, b);
+    }
+    return b;
+  };
+  return [line, chunk];
 }
 
 export function tooOld(rv: number, oldest: number): ApiError {
@@ -95,12 +122,12 @@ export async function startWatch(core: RegistryCore, info: ResourceInfo, opts: W
       const before = ev.prev !== undefined && (!filter || filter(ev.prev.obj));
       if (now) {
         const type = before ? 'MODIFIED' : 'ADDED';
-        sink.send(type, ev.object, lineFor(ev, type, ev.object));
+        sink.send(type, ev.object, ...encoders(ev, type, ev.object));
       } else if (before) {
-        sink.send('DELETED', ev.object, lineFor(ev, 'DELETED', ev.object));
+        sink.send('DELETED', ev.object, ...encoders(ev, 'DELETED', ev.object));
       }
     } else if (!filter || (ev.prev && filter(ev.prev.obj))) {
-      sink.send('DELETED', ev.object, lineFor(ev, 'DELETED', ev.object));
+      sink.send('DELETED', ev.object, ...encoders(ev, 'DELETED', ev.object));
     }
   };
 
@@ -109,7 +136,7 @@ export async function startWatch(core: RegistryCore, info: ResourceInfo, opts: W
     else if (rv > 0) await core.cache.waitForRevision(rv, 3000);
     // from here to subscribe() nothing awaits: the snapshot and the subscription meet exactly
     const snap = core.cache.snapshot(info.prefix, keyPrefix);
-    for (const o of snap.items) if (!filter || filter(o.obj)) sink.send('ADDED', o, lineFor(undefined, 'ADDED', o));
+    for (const o of snap.items) if (!filter || filter(o.obj)) sink.send('ADDED', o, ...encoders(undefined, 'ADDED', o));
     lastRev = snap.revision;
     unsubscribe = core.cache.subscribe({ resourcePrefix: info.prefix, deliver, terminate: fail }, snap.revision);
     if (opts.sendInitialEvents === true) sink.bookmark(snap.revision, true);

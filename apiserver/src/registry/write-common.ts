@@ -1,19 +1,35 @@
 // What every write shares: the write context, type-meta and name checks against the URL,
-// admission steps that read other objects (namespace lifecycle, pod priority), and the
-// validation call that turns causes into a 422.
+// admission steps that read other objects (namespace lifecycle), the field manager of an
+// ordinary write, and the validation call that turns causes into a 422.
 import { badRequest, invalid } from '@kubesim/shared';
 import type { KubeObject, StatusCause } from '@kubesim/shared';
 import type { RegistryCore, ResourceInfo, UserInfo } from './core.ts';
 import { resources } from '@kubesim/shared';
 import { isTerminating, namespaceNotFound, namespaceTerminating } from './kinds/namespaces.ts';
 import type { NamespaceLike } from './kinds/namespaces.ts';
-import { BUILTIN_PRIORITY_CLASSES } from './kinds/pods.ts';
 import { isPlainObject } from './objects.ts';
+import { dropUnknownFields, findUnknownFieldPaths, findUnknownFields, formatFieldPath, strictDecodingError, unknownFieldWarnings } from '../openapi/field-validation.ts';
 
 export interface WriteContext {
   dryRun?: boolean;
   fieldManager?: string;
   user?: UserInfo;
+  /** the client's User-Agent: names the field manager when fieldManager is absent */
+  userAgent?: string;
+  /** unknown fields: Strict → 400, Warn (the default) → a warning each, Ignore; all prune them */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** warnings for the client (HTTP `Warning` headers), appended by the write */
+  warnings?: string[];
+}
+
+/** the manager an Update entry is recorded under: the fieldManager parameter, else the
+ *  User-Agent up to its first '/' (`kubectl/v1.32.4 (linux/amd64) …` → `kubectl`), as
+ *  Kubernetes does; at most 128 characters */
+export function managerOf(ctx: WriteContext): string {
+  if (ctx.fieldManager) return ctx.fieldManager;
+  const ua = ctx.userAgent ?? '';
+  const slash = ua.indexOf('/');
+  return (slash >= 0 ? ua.slice(0, slash) : ua).slice(0, 128);
 }
 
 /** apiVersion/kind in a body must be those of the URL's resource (either may be absent) */
@@ -42,6 +58,53 @@ export function checkNamespaceMatches(obj: KubeObject, namespace: string | undef
   obj.metadata.namespace = namespace!;
 }
 
+/**
+ * fieldValidation on a decoded body (create, update) or a patched object: fields the kind's
+ * schema does not declare are a 400 under Strict, a warning each under Warn (the default),
+ * nothing under Ignore; unless refused, they are dropped, since Kubernetes' typed objects
+ * cannot hold them.
+ */
+export function pruneUnknownFields(info: ResourceInfo, obj: KubeObject, ctx: WriteContext): void {
+  const schema = info.definition?.schema;
+  if (!schema) return;
+  const paths = findUnknownFieldPaths(schema, obj);
+  if (paths.length === 0) return;
+  const unknown = paths.map(formatFieldPath);
+  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(info.type, unknown);
+  if (ctx.fieldValidation !== 'Ignore') ctx.warnings?.push(...unknownFieldWarnings(unknown));
+  dropUnknownFields(obj, paths);
+}
+
+/**
+ * Server-side apply cannot hold a field its schema lacks, whatever fieldValidation says:
+ * Kubernetes fails converting the patch to its typed form. (Kubernetes answers that with
+ * a 500 without a reason; kubesim keeps its no-5xx rule and answers 400.)
+ */
+export function rejectUnknownApplyFields(info: ResourceInfo, namespace: string | undefined, name: string, applied: KubeObject): void {
+  const schema = info.definition?.schema;
+  if (!schema) return;
+  const unknown = findUnknownFields(schema, applied);
+  if (unknown.length === 0) return;
+  const gvk = `${info.type.group}/${info.type.version}, Kind=${info.type.kind}`;
+  const paths = unknown.map((p) => `.${applyPath(applied, p)}: field not declared in schema`);
+  throw badRequest(`failed to create typed patch object (${namespace ?? ''}/${name}; ${gvk}): ${paths.join(', ')}`);
+}
+
+/** `spec.containers[0].foo` as structured-merge-diff prints it: list items by name where they have one */
+function applyPath(obj: unknown, path: string): string {
+  let v: unknown = obj;
+  return (path.match(/[^.[\]]+|\[\d+\]/g) ?? []).reduce((out, part) => {
+    if (part.startsWith('[')) {
+      const item = Array.isArray(v) ? v[Number(part.slice(1, -1))] : undefined;
+      v = item;
+      const key = isPlainObject(item) && typeof item['name'] === 'string' ? `[name=${JSON.stringify(item['name'])}]` : part;
+      return out + key;
+    }
+    v = isPlainObject(v) ? v[part] : undefined;
+    return out ? `${out}.${part}` : part;
+  }, '');
+}
+
 export function throwIfInvalid(info: ResourceInfo, name: string, causes: StatusCause[]): void {
   if (causes.length) throw invalid(info.type.kind, info.type.group, name, causes);
 }
@@ -53,19 +116,6 @@ export async function admitNamespace(core: RegistryCore, info: ResourceInfo, nam
   const ns = await core.readCurrent(nsInfo, undefined, namespace);
   if (!ns) throw namespaceNotFound(namespace);
   if (isTerminating(ns.obj as NamespaceLike)) throw namespaceTerminating(info.type.resource, info.type.group, name, namespace);
-}
-
-/** a PriorityClass's value, for pod admission (built-in classes need no object) */
-export async function priorityClassLookup(core: RegistryCore, className: string): Promise<{ value: number; preemptionPolicy?: string } | undefined> {
-  const builtin = BUILTIN_PRIORITY_CLASSES[className];
-  const pc = await core.readCurrent(core.info(resources.priorityclasses), undefined, className);
-  if (pc) {
-    const o = pc.obj as KubeObject & { value?: number; preemptionPolicy?: string };
-    const r: { value: number; preemptionPolicy?: string } = { value: o.value ?? 0 };
-    if (o.preemptionPolicy) r.preemptionPolicy = o.preemptionPolicy;
-    return r;
-  }
-  return builtin !== undefined ? { value: builtin } : undefined;
 }
 
 /** spec-and-friends: everything but metadata and status (a change bumps generation) */

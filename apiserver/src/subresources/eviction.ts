@@ -90,7 +90,7 @@ export async function evictPod(registry: Registry, req: SubresourceRequest): Pro
       status.disruptedPods = { ...(status.disruptedPods ?? {}), [req.name]: formatTime(registry.clock.now()) };
       return budget;
     },
-    { subresource: 'status', ...(req.dryRun ? { dryRun: true } : {}) },
+    { subresource: 'status', userAgent: 'kube-apiserver', ...(req.dryRun ? { dryRun: true } : {}) },
   );
   await deletePod(registry, req);
   return done;

@@ -72,7 +72,7 @@ async function writeScale(registry: Registry, req: SubresourceRequest, toScale: 
       next.spec = { ...(next.spec ?? {}), replicas: desiredReplicas(req.type, req.name, scale) };
       return next;
     },
-    { subresource: 'scale', ...(req.dryRun ? { dryRun: true } : {}), ...(req.fieldManager ? { fieldManager: req.fieldManager } : {}), ...(req.user ? { user: req.user } : {}) },
+    { subresource: 'scale', ...(req.dryRun ? { dryRun: true } : {}), ...(req.fieldManager ? { fieldManager: req.fieldManager } : {}), ...(req.userAgent ? { userAgent: req.userAgent } : {}), ...(req.user ? { user: req.user } : {}) },
   );
   return scaleOf(updated);
 }

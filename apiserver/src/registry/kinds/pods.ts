@@ -2,7 +2,8 @@
 // admission plugins that touch every pod).
 // - create: status starts as {phase: Pending, qosClass}; default tolerations for
 //   not-ready/unreachable (300 s, DefaultTolerationSeconds admission); the `default`
-//   service account; spec.priority from the PriorityClass (Priority admission).
+//   service account (ServiceAccount admission; kubesim neither requires the account to
+//   exist nor mounts its token); spec.priority from the PriorityClass (./priority.ts).
 // - delete is graceful once the pod is on a node: deletionTimestamp = now + grace, and
 //   the kubelet finishes with a grace-0 delete. Unbound or finished pods go at once.
 import { addDefaultTolerations } from '@kubesim/shared';
@@ -28,11 +29,6 @@ interface PodLike extends KubeObject {
   status?: { phase?: string; qosClass?: string };
 }
 
-export const BUILTIN_PRIORITY_CLASSES: Record<string, number> = {
-  'system-node-critical': 2000001000,
-  'system-cluster-critical': 2000000000,
-};
-
 /** Kubernetes' QoS class: Guaranteed when every container's cpu and memory limits equal
  *  requests, BestEffort when nothing is requested or limited, else Burstable */
 export function qosClassOf(pod: PodLike): 'Guaranteed' | 'Burstable' | 'BestEffort' {
@@ -57,23 +53,13 @@ export function preparePodForCreate(pod: PodLike): void {
   pod.status = { phase: 'Pending', qosClass: qosClassOf(pod) };
 }
 
-/** admission done on every pod create: tolerations, service account, priority */
-export function admitPod(pod: PodLike, priorityOf: (className: string) => { value: number; preemptionPolicy?: string } | undefined): void {
+/** admission done on every pod create apart from priority: tolerations, service account */
+export function admitPod(pod: PodLike): void {
   pod.spec ??= {};
   addDefaultTolerations(pod as unknown as Pod);
   if (!pod.spec.serviceAccountName) pod.spec.serviceAccountName = pod.spec.serviceAccount || 'default';
   pod.spec.serviceAccount = pod.spec.serviceAccountName;
-  if (pod.spec.priorityClassName) {
-    const pc = priorityOf(pod.spec.priorityClassName);
-    if (pc) {
-      pod.spec.priority = pc.value;
-      if (pc.preemptionPolicy && !pod.spec.preemptionPolicy) pod.spec.preemptionPolicy = pc.preemptionPolicy;
-    }
-  } else if (pod.spec.priority === undefined) {
-    pod.spec.priority = 0;
-  }
 }
-
 
 /** seconds of grace for a DELETE of this pod (0 = remove now) */
 export function podGracePeriod(pod: PodLike, opts: Pick<DeleteOptions, 'gracePeriodSeconds'>): number {
