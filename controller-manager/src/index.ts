@@ -21,6 +21,7 @@ import { startNamespaceController } from './namespace/controller.ts';
 import { startNodeLifecycleController } from './nodelifecycle/controller.ts';
 import { startTaintEvictionController } from './nodelifecycle/taint-eviction.ts';
 import { startPodGCController } from './podgc/controller.ts';
+import { startDisruptionController } from './disruption/controller.ts';
 
 export type { ControllerContext, RunningController, EventRecorderLike } from './context.ts';
 export { startDeploymentController } from './deployment/controller.ts';
@@ -47,6 +48,7 @@ export const controllerStarters: Record<string, ControllerStarter> = {
   nodelifecycle: (ctx) => startNodeLifecycleController(ctx),
   'taint-eviction': (ctx) => startTaintEvictionController(ctx),
   podgc: (ctx) => startPodGCController(ctx),
+  disruption: startDisruptionController,
 };
 
 /** The `source.component` each controller's Events carry, as kube-controller-manager names them. */

@@ -161,7 +161,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     const { error, bug } = toApiError(err);
     if (bug) log.error({ err: String((err as Error)?.stack ?? err), url: req.url.split('?')[0] }, 'internal error');
-    if (error.code === 429) reply.header('Retry-After', String(error.status.details?.retryAfterSeconds ?? 1));
+    // Retry-After only when the Status asks for a delay: a PodDisruptionBudget's refusal has
+    // none, so clients report it at once instead of retrying silently (as Kubernetes).
+    const retryAfter = error.status.details?.retryAfterSeconds;
+    if (error.code === 429 && retryAfter !== undefined && retryAfter > 0) reply.header('Retry-After', String(retryAfter));
     void reply.code(error.code).header('Content-Type', 'application/json').send(JSON.stringify(error.status));
   });
   app.setNotFoundHandler((_req, reply) => {

@@ -24,8 +24,9 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
 export function boolParam(q: URLSearchParams, name: string): boolean | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
+  // Go's strconv.ParseBool, which Kubernetes uses: the Python client sends `watch=True`.
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
   throw badRequest(`${name}: Invalid value: ${JSON.stringify(v)}: must be true or false`);
 }
 
