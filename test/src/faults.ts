@@ -5,7 +5,7 @@
 // schedule replays exactly from the same seed.
 
 export interface FaultState {
-  /** the next N updates/patches fail with 409 Conflict */
+  /** the next N updates/patches that state a resourceVersion fail with 409 Conflict */
   conflicts: number;
   /** the next N watch starts get an ERROR 410 at once */
   expiredWatches: number;

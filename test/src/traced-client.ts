@@ -14,8 +14,28 @@ export interface TracedClient extends Client {
   dropWatches(): void;
 }
 
-export function traceClient(inner: Client, component: string, clock: Clock, trace: Trace, faults: () => FaultState): TracedClient {
+export interface TraceClientOptions {
+  /** false: writes of Events are answered here and never reach the apiserver (default true) */
+  events?: boolean;
+}
+
+const isEventType = (type: ResourceType): boolean => type.kind === 'Event';
+
+// A write races another (and may get 409 Conflict) only when it states the resourceVersion
+// it read: an update, or a patch carrying metadata.resourceVersion. A patch without one is
+// applied to whatever is current (a uid precondition fails only on a different object, which
+// is not a race). Injected conflicts hit racing writes only, as a real apiserver would.
+function hasPrecondition(patch: unknown): boolean {
+  if (Array.isArray(patch)) return patch.some((op: { path?: string }) => op.path === '/metadata/resourceVersion');
+  return (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata?.resourceVersion !== undefined;
+}
+
+export function traceClient(inner: Client, component: string, clock: Clock, trace: Trace, faults: () => FaultState, options: TraceClientOptions = {}): TracedClient {
   const open = new Set<WatchStream>();
+  const dropEvents = options.events === false;
+  let droppedEvents = 0;
+  // what a dropped Event write answers: the object as sent, as if stored
+  const fakeStored = <T extends KubeObject>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: '1', uid: `dropped-event-${++droppedEvents}` } });
   const delay = async (): Promise<void> => {
     const ms = faults().latencyMs;
     if (ms > 0) await clock.sleep(ms);
@@ -89,15 +109,16 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
       open.add(wrapped as WatchStream);
       return wrapped;
     },
-    create: (type, obj, opts) => write('create', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, () => inner.create(type, obj, opts)),
+    create: (type, obj, opts) =>
+      dropEvents && isEventType(type) ? Promise.resolve(fakeStored(obj)) : write('create', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, () => inner.create(type, obj, opts)),
     update: (type, obj, opts) =>
       write('update', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, async () => {
-        takeConflict(type, obj.metadata.name ?? '');
+        if (obj.metadata.resourceVersion) takeConflict(type, obj.metadata.name ?? '');
         return inner.update(type, obj, opts);
       }, opts?.subresource),
     patch: (type, name, patch, opts) =>
-      write('patch', type, opts.namespace, name, async () => {
-        takeConflict(type, name);
+      dropEvents && isEventType(type) ? Promise.resolve({ apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata: { name, resourceVersion: '1' } } as never) : write('patch', type, opts.namespace, name, async () => {
+        if (hasPrecondition(patch)) takeConflict(type, name);
         return inner.patch(type, name, patch, opts);
       }, opts.subresource),
     delete: (type, name, opts) => write('delete', type, opts?.namespace, name, () => inner.delete(type, name, opts)),
