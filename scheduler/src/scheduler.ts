@@ -167,6 +167,8 @@ export class Scheduler {
     const key = podKey(pod);
     this.pods.set(key, pod);
     const nodeName = pod.spec?.nodeName;
+    // A finished pod holds no resources: kube-scheduler's informer filters terminal pods out.
+    if (nodeName && isTerminal(pod)) return;
     if (nodeName) {
       this.queue.delete(key, true);
       this.cache.addOrUpdatePod(this.podInfo(pod), nodeName);
@@ -180,6 +182,14 @@ export class Scheduler {
     const key = podKey(pod);
     this.pods.set(key, pod);
     const nodeName = pod.spec?.nodeName;
+    if (nodeName && isTerminal(pod)) {
+      // It finished: to the scheduler that is a delete, and its room is free for others.
+      if (this.cache.nodeOf(key) !== undefined) {
+        this.cache.removePod(key);
+        this.moveAll({ resource: 'AssignedPod', actions: ActionType.Delete, label: 'AssignedPodDelete' });
+      }
+      return;
+    }
     if (nodeName) {
       const wasAssigned = !!old.spec?.nodeName;
       if (!wasAssigned) this.queue.delete(key, true);
@@ -411,4 +421,9 @@ export class Scheduler {
     const q = this.queue.get(`${namespace}/${name}`);
     return q?.gated ? gatedExplanation(q, this.cache.nodeCount) : undefined;
   }
+}
+
+function isTerminal(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
 }

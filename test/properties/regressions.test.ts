@@ -44,9 +44,9 @@ describe('regressions found by the property suites', () => {
 
   // job.test.ts, shrunk: one node of 1 CPU, a Job of 5 completions, parallelism 1, pods of
   // 250m that exit 0 after 1 s: the fifth pod stays Pending ("Insufficient cpu") forever.
-  // The scheduler keeps Succeeded/Failed pods in its node cache; kube-scheduler treats a
-  // pod that reached a terminal phase as gone. Open bug in the scheduler (its cache).
-  it.fails('schedules a pod into room freed by pods that finished', async () => {
+  // The scheduler kept Succeeded/Failed pods in its node cache; kube-scheduler treats a
+  // pod that reached a terminal phase as gone (fixed in scheduler.ts: isTerminal).
+  it('schedules a pod into room freed by pods that finished', async () => {
     await withSimulation({ seed: 0, nodes: { pools: [{ count: 1, capacity: { cpu: '1', memory: '2Gi' } }] }, events: false, components: { 'controller-manager': false } }, async (sim) => {
       const pod = (name: string, command: string): KubeObject =>
         ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', command], resources: { requests: { cpu: '250m' } } }] } }) as KubeObject;
