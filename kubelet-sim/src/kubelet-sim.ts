@@ -107,13 +107,14 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
 
   // ---- pods ------------------------------------------------------------------------
 
-  const singleNode = templates.length === 1 ? templates[0]!.name : undefined;
+  // One watch of every bound pod, filtered to this process's nodes in code: nodes can be
+  // added later (`kubesim node add`), so the selector must not name today's nodes.
   const informer = new SharedInformer<Pod>({
     client,
     type: podType,
     clock,
     logger,
-    fieldSelector: singleNode ? `spec.nodeName=${singleNode}` : 'spec.nodeName!=',
+    fieldSelector: 'spec.nodeName!=',
     indexers: { [NODE_INDEX]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) },
   });
 
@@ -231,7 +232,6 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     type: nodeType,
     clock,
     logger,
-    ...(singleNode ? { fieldSelector: `metadata.name=${singleNode}` } : {}),
   });
   const nodeSeen = (n: Node): void => {
     const agent = agents.get(n.metadata.name ?? '');

@@ -28,10 +28,10 @@ describe('regressions found by the property suites', () => {
   });
 
   // daemonset.test.ts, shrunk: one node pool of one node, then `sim.nodes.add()`: the daemon
-  // pod bound to the new node stays Pending forever. kubelet-sim watches pods with the field
-  // selector spec.nodeName=<its only node> when it starts with one node, so it never sees
-  // pods of nodes added later. Open bug in kubelet-sim (kubelet-sim.ts, `singleNode`).
-  it.fails('runs pods on a node added to a kubelet-sim that started with one node', async () => {
+  // pod bound to the new node stayed Pending forever: kubelet-sim watched pods with the field
+  // selector spec.nodeName=<its only node> when it started with one node (fixed: it always
+  // watches every bound pod and filters to its nodes in code).
+  it('runs pods on a node added to a kubelet-sim that started with one node', async () => {
     await withSimulation({ seed: 1, nodes: 1, events: false, components: { 'controller-manager': false } }, async (sim) => {
       const name = await sim.nodes.add('extra-0');
       await sim.apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeSelector: { 'kubernetes.io/hostname': name }, containers: [{ name: 'c', image: 'nginx' }] } } as KubeObject);
