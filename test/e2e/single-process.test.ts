@@ -1,13 +1,12 @@
-// `kubesim up --single-process`, started the way `pnpm start` starts it (cli/bin/kubesim.mjs,
-// which runs from the cached bundle): every component inside that one Node process, still
-// talking over HTTP. A deployment made with stock kubectl becomes available, and Ctrl-C
+// `kubesim up --single-process`, started from the CLI's sources as `pnpm start` does:
+// every component inside that one Node process, still talking over HTTP. A deployment made with stock kubectl becomes available, and Ctrl-C
 // stops the cluster leaving no process behind.
 
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster, REPO, haveKubectl, newCluster, processesMatching } from './cluster.ts';
+import { Cluster, REPO, TSX, haveKubectl, newCluster, processesMatching } from './cluster.ts';
 
 /** pids of processes whose working directory is `dir` (a component started there would show) */
 function processesIn(dir: string): number[] {
@@ -23,9 +22,9 @@ function processesIn(dir: string): number[] {
   return pids;
 }
 
-/** `node cli/bin/kubesim.mjs up ...` in the cluster's dir, resolving once it says it is up */
+/** `kubesim up --single-process` in the cluster's dir, resolving once it says it is up */
 async function upSingleProcess(cluster: Cluster, timeoutMs = 90_000): Promise<void> {
-  const proc = spawn(process.execPath, [join(REPO, 'cli', 'bin', 'kubesim.mjs'), 'up', '--single-process', '--port', String(cluster.port)], {
+  const proc = spawn(process.execPath, ['--import', TSX, join(REPO, 'cli', 'src', 'main.ts'), 'up', '--single-process', '--port', String(cluster.port)], {
     cwd: cluster.dir,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
