@@ -71,14 +71,6 @@ describe.skipIf(!haveKubectl)('kubesim up --single-process', () => {
     expect(pods.stdout.trim().split('\n').filter((l) => / Running /.test(l))).toHaveLength(3);
   }, 180_000);
 
-  it('writes the components\' logs to files, as when each runs in its own process', () => {
-    for (const name of ['apiserver', 'scheduler', 'controller-manager', 'kubelet-sim', 'proxy-sim']) {
-      expect(readdirSync(join(cluster.dataDir, 'logs'))).toContain(`${name}.log`);
-    }
-    expect(readFileSync(join(cluster.dataDir, 'logs', 'apiserver.log'), 'utf8')).toContain('"component":"apiserver"');
-    expect(cluster.output).not.toContain('"component":');
-  });
-
   it('stops on Ctrl-C with exit code 0, leaving no process behind', async () => {
     const pid = cluster.proc!.pid!;
     expect(await cluster.stop('SIGINT')).toBe(0);
