@@ -133,21 +133,25 @@ export async function startProxySim(opts: ProxySimOptions): Promise<ProxySim> {
       again = true;
       return flushing;
     }
-    flushing = (async () => {
-      try {
-        do {
-          again = false;
-          const keys = [...dirty];
-          dirty.clear();
-          if (keys.length > 0) await syncServices(keys);
-        } while ((again || dirty.size > 0) && !stopped);
-      } catch (err) {
-        logger.error({ err: errorMessage(err) }, 'proxy sync failed');
-      } finally {
-        flushing = undefined;
-      }
-    })();
+    // `flushing` is cleared in a `.finally` callback, which always runs after this
+    // assignment; a `finally` inside an async function that never awaits (nothing dirty)
+    // would run first, leaving a settled promise here that blocked every later flush.
+    flushing = drainDirty().finally(() => {
+      flushing = undefined;
+    });
     return flushing;
+  }
+  async function drainDirty(): Promise<void> {
+    try {
+      do {
+        again = false;
+        const keys = [...dirty];
+        dirty.clear();
+        if (keys.length > 0) await syncServices(keys);
+      } while ((again || dirty.size > 0) && !stopped);
+    } catch (err) {
+      logger.error({ err: errorMessage(err) }, 'proxy sync failed');
+    }
   }
 
   function slicesOf(namespace: string, name: string): EndpointSlice[] {
