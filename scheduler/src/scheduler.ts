@@ -5,13 +5,16 @@
 //   binding cycle (asynchronous, many at once): wait for Permit, PreBind, Bind (POST
 //     pods/binding), then the `Scheduled` event; on failure forget the assumption and retry.
 // It is fed by informer events (onPodAdd/..., onNodeAdd/...) — see component.ts for the
-// wiring — and keeps the last decision per pod for explanations. Runs on the injected
-// Clock and Random only; `drain()` schedules synchronously for tests and benchmarks.
+// wiring — and keeps the last decision per pod for explanations. An update that changes a
+// pod's uid (deleted and recreated under its name, merged by a relist) is a delete plus an
+// add. A cycle that throws is an Error for its pod, never the end of the loop.
+// Runs on the injected Clock and Random only; `drain()` schedules synchronously for tests.
 
-import { noopLogger } from '@kubesim/shared';
+import { errorMessage, noopLogger } from '@kubesim/shared';
 import type { Client, Clock, LoggerLike, Random, TimerHandle } from '@kubesim/shared';
 import { newEventSink, updatePodScheduledCondition } from './reporting.ts';
 import { SchedulerCache } from './cache/cache.ts';
+import type { PodRef } from './cache/cache.ts';
 import { resolveConfiguration } from './framework/config.ts';
 import type { KubeSchedulerConfiguration } from './framework/config.ts';
 import { CycleState } from './framework/cycle-state.ts';
@@ -179,13 +182,21 @@ export class Scheduler {
   }
 
   onPodUpdate(old: Pod, pod: Pod): void {
+    if ((old.metadata.uid ?? '') !== (pod.metadata.uid ?? '')) {
+      // Not an update: the old pod was deleted and another made under its name while the
+      // informer was not watching (kube-scheduler's updatePodInCache does the same).
+      this.onPodDelete(old);
+      this.onPodAdd(pod);
+      return;
+    }
     const key = podKey(pod);
     this.pods.set(key, pod);
     const nodeName = pod.spec?.nodeName;
     if (nodeName && isTerminal(pod)) {
       // It finished: to the scheduler that is a delete, and its room is free for others.
-      if (this.cache.nodeOf(key) !== undefined) {
-        this.cache.removePod(key);
+      const ref = podRef(pod);
+      if (this.cache.nodeOf(ref) !== undefined) {
+        this.cache.removePod(ref);
         this.moveAll({ resource: 'AssignedPod', actions: ActionType.Delete, label: 'AssignedPodDelete' });
       }
       return;
@@ -198,7 +209,7 @@ export class Scheduler {
       if (actions) this.moveAll({ resource: 'AssignedPod', actions, label: wasAssigned ? 'AssignedPodUpdate' : 'AssignedPodAdd' });
     } else if (this.frameworkFor(pod)) {
       if (pod.metadata.deletionTimestamp) this.queue.delete(key);
-      else if (!this.cache.isAssumed(key)) this.queue.update(this.podInfo(pod), unscheduledPodUpdateActions(old, pod), old.status?.nominatedNodeName);
+      else if (!this.cache.isAssumed(podRef(pod))) this.queue.update(this.podInfo(pod), unscheduledPodUpdateActions(old, pod), old.status?.nominatedNodeName);
     }
   }
 
@@ -208,8 +219,9 @@ export class Scheduler {
     this.queue.delete(key);
     const fwk = this.frameworkFor(pod);
     fwk?.waitingPods.get(pod.metadata.uid ?? '')?.reject('', 'pod was deleted');
-    if (this.cache.nodeOf(key) !== undefined) {
-      this.cache.removePod(key);
+    const ref = podRef(pod);
+    if (this.cache.nodeOf(ref) !== undefined) {
+      this.cache.removePod(ref);
       this.moveAll({ resource: 'AssignedPod', actions: ActionType.Delete, label: 'AssignedPodDelete' });
     }
   }
@@ -227,7 +239,7 @@ export class Scheduler {
 
   start(): void {
     if (this.loop) return;
-    this.loop = this.run();
+    this.loop = this.run().catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'scheduling loop stopped on an error'));
     if ((this.o.assumedPodTTLMs ?? 0) > 0) this.cleanupTimer = this.clock.setInterval(() => this.cleanupAssumedPods(), 1000);
   }
 
@@ -283,7 +295,17 @@ export class Scheduler {
   scheduleNext(): boolean {
     const qp = this.queue.tryPop();
     if (!qp) return false;
-    this.scheduleOne(qp);
+    const cycle = this.queue.currentSchedulingCycle;
+    try {
+      this.scheduleOne(qp);
+    } catch (err) {
+      // A bug in a plugin or here: give the room back and retry the pod after backoff.
+      this.log.error({ pod: qp.podInfo.key, err: errorMessage(err) }, 'scheduling cycle failed');
+      this.cache.forgetPod(qp.podInfo);
+      qp.lastFailureWasError = true;
+      qp.unschedulablePlugins = new Set();
+      this.handleSchedulingFailure(qp, new Status('Error', [errorMessage(err)]), cycle);
+    }
     return true;
   }
 
@@ -291,7 +313,7 @@ export class Scheduler {
     const pi = qp.podInfo;
     const pod = pi.pod;
     const fwk = this.frameworkFor(pod);
-    if (!fwk || pod.metadata.deletionTimestamp || this.cache.isAssumed(pi.key)) {
+    if (!fwk || pod.metadata.deletionTimestamp || this.cache.isAssumed(pi)) {
       this.queue.done(pi.key);
       return;
     }
@@ -325,13 +347,23 @@ export class Scheduler {
     }
 
     const host = a.selected;
-    this.cache.assumePod(pi, host);
+    try {
+      this.cache.assumePod(pi, host);
+    } catch (err) {
+      // kube-scheduler: an assume error fails the attempt with an Error status (backoff).
+      const st = new Status('Error', [errorMessage(err)]);
+      qp.lastFailureWasError = true;
+      qp.unschedulablePlugins = new Set();
+      this.record(qp, fwk, 'Error', host, st.message(), a);
+      this.handleSchedulingFailure(qp, st, cycle);
+      return;
+    }
     this.queue.nominator.delete(pi.key, true);
     let st = fwk.runReservePluginsReserve(state, pi, host);
     if (st.isSuccess()) st = fwk.runPermitPlugins(state, pi, host);
     if (!st.isSuccess() && st.code !== 'Wait') {
       fwk.runReservePluginsUnreserve(state, pi, host);
-      this.cache.forgetPod(pi.key);
+      this.cache.forgetPod(pi);
       qp.lastFailureWasError = st.code === 'Error';
       qp.unschedulablePlugins = new Set(st.plugin ? [st.plugin] : []);
       this.record(qp, fwk, 'Unschedulable', host, st.message(), a);
@@ -339,27 +371,34 @@ export class Scheduler {
       return;
     }
     this.record(qp, fwk, 'Binding', host, undefined, a);
-    const p = this.bindingCycle(fwk, state, qp, host, st.code === 'Wait', cycle);
+    const p = this.bindingCycle(fwk, state, qp, host, st.code === 'Wait', cycle).catch((err: unknown) => {
+      this.log.error({ pod: pi.key, node: host, err: errorMessage(err) }, 'binding cycle failed');
+    });
     this.bindings.add(p);
     void p.finally(() => this.bindings.delete(p));
   }
 
   private async bindingCycle(fwk: Framework, state: CycleState, qp: QueuedPod, host: string, wait: boolean, cycle: number): Promise<void> {
     const pi = qp.podInfo;
-    let st = wait ? await fwk.waitOnPermit(pi) : new Status('Success');
-    if (st.isSuccess()) st = await fwk.runPreBindPlugins(state, pi, host);
-    if (st.isSuccess()) st = await fwk.runBindPlugins(state, pi, host);
+    let st: Status;
+    try {
+      st = wait ? await fwk.waitOnPermit(pi) : new Status('Success');
+      if (st.isSuccess()) st = await fwk.runPreBindPlugins(state, pi, host);
+      if (st.isSuccess()) st = await fwk.runBindPlugins(state, pi, host);
+    } catch (err) {
+      st = new Status('Error', [errorMessage(err)]);
+    }
     if (!st.isSuccess()) {
       fwk.runReservePluginsUnreserve(state, pi, host);
-      this.cache.forgetPod(pi.key);
+      this.cache.forgetPod(pi);
       this.moveAll({ resource: 'AssignedPod', actions: ActionType.Delete, label: 'AssignedPodDelete' });
       qp.lastFailureWasError = st.code === 'Error';
       this.decisions.patch(pi.namespace, pi.pod.metadata.name ?? '', pi.uid, { outcome: st.code === 'Error' ? 'Error' : 'Unschedulable', message: st.message() });
       this.handleSchedulingFailure(qp, st, cycle);
       return;
     }
-    this.cache.finishBinding(pi.key);
-    this.queue.done(pi.key);
+    this.cache.finishBinding(pi);
+    if (!this.isReplaced(pi)) this.queue.done(pi.key);
     const name = pi.pod.metadata.name ?? '';
     this.decisions.patch(pi.namespace, name, pi.uid, { outcome: 'Scheduled' });
     this.events.event(pi.pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${pi.namespace}/${name} to ${host}`);
@@ -371,11 +410,12 @@ export class Scheduler {
   private handleSchedulingFailure(qp: QueuedPod, status: Status, cycle: number, nominated?: string, apply?: () => Promise<void>): void {
     const pi = qp.podInfo;
     const msg = status.message();
-    const latest = this.pods.get(pi.key);
+    const replaced = this.isReplaced(pi);
+    const latest = replaced ? undefined : this.pods.get(pi.key);
     if (latest && !latest.spec?.nodeName && !latest.metadata.deletionTimestamp) {
       qp.podInfo = this.podInfo(latest);
       this.queue.addUnschedulableIfNotPresent(qp, cycle);
-    } else {
+    } else if (!replaced) {
       this.queue.done(pi.key);
     }
     if (nominated !== undefined) this.queue.nominator.add(qp.podInfo, nominated);
@@ -390,10 +430,17 @@ export class Scheduler {
         }
       }
       this.events.event(pi.pod, 'Warning', 'FailedScheduling', 'Scheduling', truncate(msg));
-      await updatePodScheduledCondition(this.o.client, this.clock, this.log, latest ?? pi.pod, status.isRejected() ? 'Unschedulable' : 'SchedulerError', msg, nominated);
-    })();
+      if (!replaced) await updatePodScheduledCondition(this.o.client, this.clock, this.log, latest ?? pi.pod, status.isRejected() ? 'Unschedulable' : 'SchedulerError', msg, nominated);
+    })().catch((err: unknown) => this.log.error({ pod: pi.key, err: errorMessage(err) }, 'reporting a scheduling failure failed'));
     this.bindings.add(work);
     void work.finally(() => this.bindings.delete(work));
+  }
+
+  /** Was this pod deleted and another made under its name? The new one is queued on its
+   *  own, so an attempt of the old one must leave the queue's entry for the name alone. */
+  private isReplaced(pi: PodInfo): boolean {
+    const named = this.pods.get(pi.key);
+    return named !== undefined && (named.metadata.uid ?? '') !== pi.uid;
   }
 
   private record(qp: QueuedPod, fwk: Framework, outcome: Outcome, node: string | undefined, message: string | undefined, a: ScheduleAttempt, postFilter?: { message: string; result?: NonNullable<ReturnType<Framework['runPostFilterPlugins']>['result']> }): void {
@@ -421,6 +468,11 @@ export class Scheduler {
     const q = this.queue.get(`${namespace}/${name}`);
     return q?.gated ? gatedExplanation(q, this.cache.nodeCount) : undefined;
   }
+}
+
+/** the cache's identity of a pod object */
+function podRef(pod: Pod): PodRef {
+  return { uid: pod.metadata.uid ?? '', key: podKey(pod) };
 }
 
 function isTerminal(pod: Pod): boolean {

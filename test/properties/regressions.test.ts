@@ -4,8 +4,19 @@
 
 import { describe, expect, it } from 'vitest';
 import { resources } from '@kubesim/shared';
-import { applyTemplateChange, checkInvariants, eventually, rolloutBounds, rolloutIncomplete, withSimulation } from '../src/index.ts';
-import type { DaemonSet, Deployment, KubeObject } from '../src/types.ts';
+import {
+  applyTemplateChange,
+  checkInvariants,
+  eventually,
+  noNodeOvercommitted,
+  rolloutBounds,
+  rolloutIncomplete,
+  runFaultSchedule,
+  statefulSetIncomplete,
+  statefulSetOrdering,
+  withSimulation,
+} from '../src/index.ts';
+import type { DaemonSet, Deployment, KubeObject, StatefulSet } from '../src/types.ts';
 
 const daemonSet: DaemonSet = {
   apiVersion: 'apps/v1',
@@ -86,6 +97,44 @@ describe('regressions found by the property suites', () => {
       await sim.advance('33s');
       await sim.update(resources.deployments, 'web', (d) => applyTemplateChange(d, { image: 'nginx:2.1', behaviour: { annotations: {}, readinessProbe: false } }));
       await eventually(sim, 'rollout', (s) => rolloutIncomplete(s, 'default', 'web'));
+    });
+  });
+
+  // restarts.test.ts, StatefulSet property, seed -1519953100: one node, a StatefulSet of one
+  // replica under a rolling update; at the update every watch drops and the scheduler's next
+  // watch gets 410 Gone. While it relisted, db-0 was deleted and recreated (new uid,
+  // pending), so the relist reported it as an update of the bound db-0. The scheduler left
+  // the old pod in its cache (keyed by namespace/name), queued the new one, and assuming it
+  // threw "pod default/db-0 is in the cache, so can't be assumed" out of the scheduling
+  // loop: an unhandled rejection, the loop dead, db-0 Pending forever. Fixed in the
+  // scheduler: a uid change is a delete plus an add, the cache is keyed by uid, and a
+  // failed cycle is retried instead of ending the loop.
+  it('schedules a StatefulSet pod recreated under its old name while the scheduler relists', async () => {
+    const db = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', namespace: 'default' },
+      spec: {
+        replicas: 1,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        podManagementPolicy: 'OrderedReady',
+        minReadySeconds: 0,
+        updateStrategy: { type: 'RollingUpdate' },
+        template: { metadata: { labels: { app: 'db' }, annotations: {} }, spec: { containers: [{ name: 'db', image: 'redis:7', resources: { requests: { cpu: '50m' } } }] } },
+      },
+    } as StatefulSet;
+    const nodes = { pools: [{ namePrefix: 'pool-0', count: 1, capacity: { cpu: '2', memory: '2Gi', pods: '110' }, zones: ['zone-c'] }] };
+    await withSimulation({ seed: 0, nodes, events: false }, async (sim) => {
+      checkInvariants(sim, [statefulSetOrdering(), noNodeOvercommitted()]);
+      await sim.apply(db);
+      await sim.advance('20s');
+      await sim.update(resources.statefulsets, 'db', (cur) => ({ ...cur, spec: { ...cur.spec, template: { ...cur.spec.template, metadata: { ...cur.spec.template.metadata, annotations: { 'kubesim.io/revision': '2' } } } } }));
+      await runFaultSchedule(sim, [
+        { at: 0, fault: { kind: 'disconnect-watches' } },
+        { at: 0, fault: { kind: 'expire-watches', component: 'scheduler', count: 1 } },
+      ]);
+      await eventually(sim, 'statefulset converged', (s) => statefulSetIncomplete(s, 'default', 'db'), '20m');
     });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '@kubesim/shared';
 import { newPodInfo } from '../framework/pod-info.ts';
 import { bindPod, makeNode, makePod } from '../testing/builders.ts';
+import type { Pod } from '../types.ts';
 import { SchedulerCache } from './cache.ts';
 import { NodeTree } from './node-tree.ts';
 
@@ -12,8 +13,8 @@ describe('SchedulerCache', () => {
     const pi = newPodInfo(makePod('p', { cpu: '1' }));
     c.assumePod(pi, 'n1');
     expect(c.get('n1')!.requested.milliCPU).toBe(1000);
-    expect(c.isAssumed('default/p')).toBe(true);
-    c.forgetPod('default/p');
+    expect(c.isAssumed(pi)).toBe(true);
+    c.forgetPod(pi);
     expect(c.get('n1')!.requested.milliCPU).toBe(0);
   });
 
@@ -21,10 +22,11 @@ describe('SchedulerCache', () => {
     const c = new SchedulerCache(new VirtualClock());
     c.addNode(makeNode('n1'));
     const pod = makePod('p', { cpu: '1' });
-    c.assumePod(newPodInfo(pod), 'n1');
-    c.finishBinding('default/p');
+    const pi = newPodInfo(pod);
+    c.assumePod(pi, 'n1');
+    c.finishBinding(pi);
     c.addOrUpdatePod(newPodInfo(bindPod(pod, 'n1')), 'n1');
-    expect(c.isAssumed('default/p')).toBe(false);
+    expect(c.isAssumed(pi)).toBe(false);
     expect(c.get('n1')!.pods).toHaveLength(1);
     expect(c.get('n1')!.requested.milliCPU).toBe(1000);
   });
@@ -33,13 +35,58 @@ describe('SchedulerCache', () => {
     const clock = new VirtualClock(0);
     const c = new SchedulerCache(clock, 30_000);
     c.addNode(makeNode('n1'));
-    c.assumePod(newPodInfo(makePod('p')), 'n1');
-    c.finishBinding('default/p');
+    const pi = newPodInfo(makePod('p'));
+    c.assumePod(pi, 'n1');
+    c.finishBinding(pi);
     await clock.advance(29_999);
     expect(c.cleanupExpiredAssumedPods()).toEqual([]);
     await clock.advance(1);
     expect(c.cleanupExpiredAssumedPods()).toEqual(['default/p']);
     expect(c.get('n1')!.pods).toHaveLength(0);
+  });
+
+  // A StatefulSet deletes db-0 and creates it again: same name, new uid. A relist may
+  // report that as an update, and a late binding result of the old pod may still arrive.
+  it('assumes a pod recreated under the name of a pod still cached, which it replaces', () => {
+    const c = new SchedulerCache(new VirtualClock());
+    c.addNode(makeNode('n1'));
+    c.addNode(makeNode('n2'));
+    const old = newPodInfo(bindPod(makePod('db-0', { cpu: '1' }), 'n1'));
+    c.addOrUpdatePod(old, 'n1');
+    const recreated = newPodInfo(withUid(makePod('db-0', { cpu: '500m' }), 'uid-db-0-2'));
+    c.assumePod(recreated, 'n2');
+    expect(c.isAssumed(recreated)).toBe(true);
+    expect(c.nodeOf(old)).toBeUndefined();
+    expect(c.get('n1')!.pods).toHaveLength(0);
+    expect(c.get('n1')!.requested.milliCPU).toBe(0);
+    expect(c.get('n2')!.pods.map((p) => p.uid)).toEqual(['uid-db-0-2']);
+    expect(c.podCount()).toBe(1);
+  });
+
+  it('ignores a late forget, finish or remove of the old pod once its name is reused', () => {
+    const c = new SchedulerCache(new VirtualClock());
+    c.addNode(makeNode('n1'));
+    const old = newPodInfo(makePod('db-0', { cpu: '1' }));
+    c.assumePod(old, 'n1');
+    c.removePod(old); // deleted while its binding was in flight
+    const recreated = newPodInfo(withUid(makePod('db-0', { cpu: '1' }), 'uid-db-0-2'));
+    c.assumePod(recreated, 'n1');
+    c.finishBinding(old);
+    c.forgetPod(old); // the old pod's binding failed: not found
+    c.removePod(old);
+    expect(c.isAssumed(recreated)).toBe(true);
+    expect(c.get('n1')!.requested.milliCPU).toBe(1000);
+    c.addOrUpdatePod(newPodInfo(bindPod(recreated.pod, 'n1')), 'n1');
+    expect(c.isAssumed(recreated)).toBe(false);
+    expect(c.get('n1')!.pods).toHaveLength(1);
+  });
+
+  it('refuses to assume the same pod twice', () => {
+    const c = new SchedulerCache(new VirtualClock());
+    c.addNode(makeNode('n1'));
+    const pi = newPodInfo(makePod('p'));
+    c.assumePod(pi, 'n1');
+    expect(() => c.assumePod(pi, 'n1')).toThrow("pod default/p (uid uid-default-p) is in the cache, so can't be assumed");
   });
 
   it('keeps pods of a deleted node until they go, but no longer lists the node', () => {
@@ -62,6 +109,10 @@ describe('SchedulerCache', () => {
     expect(c.get('n1')!.imageStates.get('web:1')!.nodes.size).toBe(1);
   });
 });
+
+function withUid(pod: Pod, uid: string): Pod {
+  return { ...pod, metadata: { ...pod.metadata, uid } };
+}
 
 describe('NodeTree', () => {
   it('interleaves zones so a partial walk samples all of them', () => {

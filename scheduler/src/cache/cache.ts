@@ -5,6 +5,8 @@
 // informer reports the pod bound (confirmed), the binding fails (forgotten), or, if a TTL
 // is configured, when that long has passed after binding finished without confirmation.
 // Life of a pod here:  assume → finishBinding → (informer add: confirmed) → remove.
+// Pods are keyed by uid, as in kube-scheduler, so db-0 recreated under its old name is
+// another pod; NodeInfo finds pods by name, so a new uid replaces its name's old entry.
 // The scheduling cycle is synchronous, so the live cache doubles as the cycle's snapshot.
 
 import type { Clock } from '@kubesim/shared';
@@ -16,6 +18,12 @@ import { normalizedImageName } from '../plugins/image-locality.ts';
 import type { Node } from '../types.ts';
 import { NodeTree } from './node-tree.ts';
 
+/** which pod: its uid (the cache's key) and its namespace/name */
+export type PodRef = Pick<PodInfo, 'uid' | 'key'>;
+
+/** the cache's key for a pod: its uid (a pod without one, as in some tests, by name) */
+const cacheKey = (p: PodRef): string => p.uid || `name:${p.key}`;
+
 interface PodState {
   pi: PodInfo;
   nodeName: string;
@@ -26,7 +34,10 @@ interface PodState {
 
 export class SchedulerCache implements SnapshotLister {
   private readonly nodeInfos = new Map<string, NodeInfo>();
+  /** by cacheKey (uid) */
   private readonly podStates = new Map<string, PodState>();
+  /** namespace/name → cacheKey of the one pod of that name held here */
+  private readonly byName = new Map<string, string>();
   private readonly images = new Map<string, ImageState>();
   private readonly tree = new NodeTree();
   private order: NodeInfo[] | undefined;
@@ -162,65 +173,85 @@ export class SchedulerCache implements SnapshotLister {
     }
   }
 
-  /** Reserve: count the pod against `nodeName` until confirmed or forgotten. */
+  /** Reserve: count the pod against `nodeName` until confirmed or forgotten. Throws if
+   *  this very pod (same uid) is already here: assuming it twice is a scheduler bug. */
   assumePod(pi: PodInfo, nodeName: string): void {
-    if (this.podStates.has(pi.key)) throw new Error(`pod ${pi.key} is in the cache, so can't be assumed`);
-    this.podStates.set(pi.key, { pi, nodeName, assumed: true, bindingFinished: false, deadline: undefined });
+    const id = cacheKey(pi);
+    if (this.podStates.has(id)) throw new Error(`pod ${pi.key} (uid ${pi.uid}) is in the cache, so can't be assumed`);
+    this.dropOtherPodNamed(pi);
+    this.podStates.set(id, { pi, nodeName, assumed: true, bindingFinished: false, deadline: undefined });
+    this.byName.set(pi.key, id);
     this.place(pi, nodeName);
   }
 
   /** the binding call returned; start the expiry clock if a TTL is set */
-  finishBinding(key: string): void {
-    const ps = this.podStates.get(key);
+  finishBinding(pod: PodRef): void {
+    const ps = this.podStates.get(cacheKey(pod));
     if (!ps || !ps.assumed) return;
     ps.bindingFinished = true;
     if (this.assumedPodTTLMs > 0) ps.deadline = this.clock.now() + this.assumedPodTTLMs;
   }
 
-  /** the binding failed: give the room back */
-  forgetPod(key: string): void {
-    const ps = this.podStates.get(key);
-    if (!ps || !ps.assumed) return;
-    this.unplace(key, ps.nodeName);
-    this.podStates.delete(key);
+  /** the binding failed: give the room back (a no-op unless this pod is still assumed) */
+  forgetPod(pod: PodRef): void {
+    const id = cacheKey(pod);
+    if (this.podStates.get(id)?.assumed) this.drop(id);
   }
 
-  isAssumed(key: string): boolean {
-    return this.podStates.get(key)?.assumed === true;
+  isAssumed(pod: PodRef): boolean {
+    return this.podStates.get(cacheKey(pod))?.assumed === true;
   }
 
   /** An assigned pod seen by the informer (ADDED or MODIFIED): confirms an assumption. */
   addOrUpdatePod(pi: PodInfo, nodeName: string): void {
-    const ps = this.podStates.get(pi.key);
-    if (ps) this.unplace(pi.key, ps.nodeName);
-    this.podStates.set(pi.key, { pi, nodeName, assumed: false, bindingFinished: false, deadline: undefined });
+    const id = cacheKey(pi);
+    const ps = this.podStates.get(id);
+    if (ps) this.unplace(ps.pi.key, ps.nodeName);
+    else this.dropOtherPodNamed(pi);
+    this.podStates.set(id, { pi, nodeName, assumed: false, bindingFinished: false, deadline: undefined });
+    this.byName.set(pi.key, id);
     this.place(pi, nodeName);
   }
 
-  removePod(key: string): void {
-    const ps = this.podStates.get(key);
-    if (!ps) return;
-    this.unplace(key, ps.nodeName);
-    this.podStates.delete(key);
+  /** the pod is gone (deleted, finished); a no-op unless this very pod (uid) is here */
+  removePod(pod: PodRef): void {
+    const id = cacheKey(pod);
+    if (this.podStates.has(id)) this.drop(id);
   }
 
-  /** Drops assumed pods whose TTL ran out; returns their keys. */
+  /** Drops assumed pods whose TTL ran out; returns their namespace/name keys. */
   cleanupExpiredAssumedPods(): string[] {
     const now = this.clock.now();
     const expired: string[] = [];
-    for (const [key, ps] of this.podStates) {
-      if (ps.assumed && ps.bindingFinished && ps.deadline !== undefined && ps.deadline <= now) expired.push(key);
+    for (const [id, ps] of this.podStates) {
+      if (ps.assumed && ps.bindingFinished && ps.deadline !== undefined && ps.deadline <= now) expired.push(id);
     }
-    for (const key of expired) this.forgetPod(key);
-    return expired;
+    return expired.map((id) => {
+      const key = this.podStates.get(id)!.pi.key;
+      this.drop(id);
+      return key;
+    });
+  }
+
+  /** a pod of this name with another uid is a deleted one: its entry goes */
+  private dropOtherPodNamed(pod: PodRef): void {
+    const other = this.byName.get(pod.key);
+    if (other !== undefined && other !== cacheKey(pod)) this.drop(other);
+  }
+
+  private drop(id: string): void {
+    const ps = this.podStates.get(id)!;
+    this.unplace(ps.pi.key, ps.nodeName);
+    this.podStates.delete(id);
+    if (this.byName.get(ps.pi.key) === id) this.byName.delete(ps.pi.key);
   }
 
   podCount(): number {
     return this.podStates.size;
   }
 
-  /** the node a pod is (assumed) on */
-  nodeOf(key: string): string | undefined {
-    return this.podStates.get(key)?.nodeName;
+  /** the node this pod (by uid) is (assumed) on */
+  nodeOf(pod: PodRef): string | undefined {
+    return this.podStates.get(cacheKey(pod))?.nodeName;
   }
 }
