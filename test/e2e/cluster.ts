@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** tsx by absolute URL: commands run in temp dirs, where a bare `--import tsx` would not resolve */
 export const TSX = import.meta.resolve('tsx');
-export const KUBESIM = `node --import ${TSX} ${join(REPO, 'cli', 'src', 'main.ts')}`;
+/** the `kubesim` command as `pnpm kubesim` runs it (the launcher, from its cached bundle) */
+export const KUBESIM_BIN = join(REPO, 'cli', 'bin', 'kubesim.mjs');
+export const KUBESIM = `node ${KUBESIM_BIN}`;
 export const haveKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 export function freePort(): Promise<number> {
@@ -48,10 +50,10 @@ export class Cluster {
     return { ...process.env, KUBECONFIG: join(this.dataDir, 'kubeconfig'), KUBECACHEDIR: join(this.dir, 'kube-cache'), NODE_PATH: join(REPO, 'node_modules') };
   }
 
-  /** start `kubesim up` and resolve once it prints that it is up */
+  /** start `kubesim up` as `pnpm start` does, and resolve once it prints that it is up */
   async up(extra: string[] = [], timeoutMs = 90_000): Promise<void> {
     this.output = '';
-    const proc = spawn(process.execPath, ['--import', TSX, join(REPO, 'cli', 'src', 'main.ts'), 'up', '--port', String(this.port), ...extra], {
+    const proc = spawn(process.execPath, [KUBESIM_BIN, 'up', '--port', String(this.port), ...extra], {
       cwd: this.dir,
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
-// `kubesim up --single-process`, started from the CLI's sources as `pnpm start` does:
-// every component inside that one Node process, still talking over HTTP. A deployment made with stock kubectl becomes available, and Ctrl-C
-// stops the cluster leaving no process behind.
+// `kubesim up --single-process`, started from the CLI's sources (as test/e2e/cluster.ts
+// starts `kubesim up`): every component inside that one Node process, still talking over
+// HTTP, each logging to its own file. A deployment made with stock kubectl becomes
+// available, and Ctrl-C stops the cluster leaving no process behind.
 
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -70,6 +71,14 @@ describe.skipIf(!haveKubectl)('kubesim up --single-process', () => {
     const pods = await cluster.run('kubectl get pods -l app=web --no-headers');
     expect(pods.stdout.trim().split('\n').filter((l) => / Running /.test(l))).toHaveLength(3);
   }, 180_000);
+
+  it('writes the components\' logs to files, as when each runs in its own process', () => {
+    for (const name of ['apiserver', 'scheduler', 'controller-manager', 'kubelet-sim', 'proxy-sim']) {
+      expect(readdirSync(join(cluster.dataDir, 'logs'))).toContain(`${name}.log`);
+    }
+    expect(readFileSync(join(cluster.dataDir, 'logs', 'apiserver.log'), 'utf8')).toContain('"component":"apiserver"');
+    expect(cluster.output).not.toContain('"component":');
+  });
 
   it('stops on Ctrl-C with exit code 0, leaving no process behind', async () => {
     const pid = cluster.proc!.pid!;

@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createLogger, realClock, systemRandom } from '@kubesim/shared';
+import type { Logger, LoggerOptions } from '@kubesim/shared';
 import { connect, connectOptions, connectionFrom } from '../connect.ts';
 import { httpText } from '../http-get.ts';
 import { UsageError, helpText, intFlag, parseFlags, type FlagSpecs } from '../flags.ts';
@@ -14,10 +15,30 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
+/** where a component's output goes: its own process's stderr, or (in one process with the others) a log of its own */
+export interface ComponentOutput {
+  /** JSON log lines */
+  destination?: NonNullable<LoggerOptions['destination']>;
+  /** the few human-readable lines a component prints when it starts */
+  say?: (line: string) => void;
+}
+
 interface ComponentDef {
   summary: string;
   flags: FlagSpecs;
-  start(flags: Record<string, unknown>): Promise<Stoppable>;
+  start(flags: Record<string, unknown>, out: Output): Promise<Stoppable>;
+}
+
+interface Output {
+  logger(component: string): Logger;
+  say(line: string): void;
+}
+
+function output(o: ComponentOutput = {}): Output {
+  return {
+    logger: (component) => createLogger(component, o.destination ? { destination: o.destination } : {}),
+    say: o.say ?? ((line) => console.error(line)),
+  };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -32,7 +53,7 @@ export const components: Record<string, ComponentDef> = {
       'insecure-http': { type: 'boolean', help: 'plain HTTP, no authentication (debugging only)' },
       'advertise-address': { type: 'string', help: 'an extra address for the serving certificate and the kubernetes Service' },
     },
-    async start(f) {
+    async start(f, out) {
       const store = str(f['store']);
       if (store !== 'level' && store !== 'memory') throw new UsageError(`--store must be level or memory, got "${store}"`);
       const server = await (await import('@kubesim/apiserver')).startApiserver({
@@ -42,9 +63,9 @@ export const components: Record<string, ComponentDef> = {
         store,
         insecureHttp: Boolean(f['insecure-http']),
         ...(str(f['advertise-address']) ? { advertiseAddress: str(f['advertise-address'])! } : {}),
-        logger: createLogger('apiserver'),
+        logger: out.logger('apiserver'),
       });
-      console.error(`apiserver listening on ${server.url}`);
+      out.say(`apiserver listening on ${server.url}`);
       return { stop: () => server.close() };
     },
   },
@@ -55,7 +76,7 @@ export const components: Record<string, ComponentDef> = {
       config: { type: 'string', help: 'KubeSchedulerConfiguration YAML file' },
       'debug-port': { type: 'string', help: 'port of the explanations endpoint on 127.0.0.1 (0: any)', default: '0' },
     },
-    async start(f) {
+    async start(f, out) {
       await waitForApiserver(f);
       const client = connect(f, 'kubesim-scheduler');
       const config = str(f['config']);
@@ -63,11 +84,11 @@ export const components: Record<string, ComponentDef> = {
         client,
         clock: realClock,
         random: systemRandom(),
-        logger: createLogger('scheduler'),
+        logger: out.logger('scheduler'),
         debugPort: intFlag('debug-port', str(f['debug-port']), 0, 65535)!,
         ...(config ? { config: readFileSync(config, 'utf8') } : {}),
       });
-      if (s.debugUrl) console.error(`scheduler explanations at ${s.debugUrl}/explain/<namespace>/<pod>`);
+      if (s.debugUrl) out.say(`scheduler explanations at ${s.debugUrl}/explain/<namespace>/<pod>`);
       return { stop: () => s.stop() };
     },
   },
@@ -77,11 +98,11 @@ export const components: Record<string, ComponentDef> = {
       ...connectOptions,
       controllers: { type: 'string', help: 'comma-separated controller names (default: all)' },
     },
-    async start(f) {
+    async start(f, out) {
       await waitForApiserver(f);
       const client = connect(f, 'kubesim-controller-manager');
       const names = str(f['controllers'])?.split(',').map((s) => s.trim()).filter(Boolean);
-      const cm = await (await import('@kubesim/controller-manager')).startControllerManager({ client, clock: realClock, random: systemRandom(), logger: createLogger('controller-manager'), ...(names ? { controllers: names } : {}) });
+      const cm = await (await import('@kubesim/controller-manager')).startControllerManager({ client, clock: realClock, random: systemRandom(), logger: out.logger('controller-manager'), ...(names ? { controllers: names } : {}) });
       return { stop: () => cm.stop() };
     },
   },
@@ -94,7 +115,7 @@ export const components: Record<string, ComponentDef> = {
       'http-port': { type: 'string', help: 'port of the kubelet endpoint (logs, node actions) on 127.0.0.1 (0: any)', default: '0' },
       'first-node-index': { type: 'string', help: 'number of the first node (names, zones, pod CIDRs): give a second kubelet-sim its own range', default: '0' },
     },
-    async start(f) {
+    async start(f, out) {
       await waitForApiserver(f);
       const client = connect(f, 'kubesim-kubelet-sim');
       const pool = str(f['node-pool']);
@@ -102,22 +123,22 @@ export const components: Record<string, ComponentDef> = {
         client,
         clock: realClock,
         random: systemRandom(),
-        logger: createLogger('kubelet-sim'),
+        logger: out.logger('kubelet-sim'),
         nodes: pool ? { poolYaml: readFileSync(pool, 'utf8') } : intFlag('nodes', str(f['nodes']), 0, 100_000)!,
         httpPort: intFlag('http-port', str(f['http-port']), 0, 65535)!,
         firstNodeIndex: intFlag('first-node-index', str(f['first-node-index']), 0, 60_000)!,
       });
-      console.error(`kubelet-sim: ${k.nodeNames.length} nodes, endpoint http://${k.address}:${k.port}`);
+      out.say(`kubelet-sim: ${k.nodeNames.length} nodes, endpoint http://${k.address}:${k.port}`);
       return { stop: () => k.stop() };
     },
   },
   'proxy-sim': {
     summary: 'Makes Services reachable on 127.0.0.1 and balances connections round-robin.',
     flags: { ...connectOptions },
-    async start(f) {
+    async start(f, out) {
       await waitForApiserver(f);
       const client = connect(f, 'kubesim-proxy-sim');
-      const p = await (await import('@kubesim/proxy-sim')).startProxySim({ client, clock: realClock, logger: createLogger('proxy-sim') });
+      const p = await (await import('@kubesim/proxy-sim')).startProxySim({ client, clock: realClock, logger: out.logger('proxy-sim') });
       return { stop: () => p.stop() };
     },
   },
@@ -139,11 +160,12 @@ async function waitForApiserver(f: Record<string, unknown>, timeoutMs = 60_000):
   }
 }
 
-export async function runComponentInProcess(name: string, argv: string[]): Promise<Stoppable> {
+/** start a component inside this process (`kubesim up --single-process`) */
+export async function runComponentInProcess(name: string, argv: string[], out: ComponentOutput = {}): Promise<Stoppable> {
   const def = components[name];
   if (!def) throw new UsageError(`unknown component "${name}"`);
   const { flags } = parseFlags(argv, def.flags);
-  return def.start(flags as Record<string, unknown>);
+  return def.start(flags as Record<string, unknown>, output(out));
 }
 
 /** `kubesim <component> [flags]` in the foreground until SIGINT/SIGTERM. */
@@ -154,7 +176,7 @@ export async function runComponent(name: string, argv: string[]): Promise<void> 
     console.log(helpText(`kubesim ${name} [flags]`, def.summary, def.flags));
     return;
   }
-  const running = await def.start(flags as Record<string, unknown>);
+  const running = await def.start(flags as Record<string, unknown>, output());
   let stopping = false;
   const stop = async (): Promise<void> => {
     if (stopping) process.exit(1);

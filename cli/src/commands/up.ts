@@ -1,15 +1,15 @@
 // `kubesim up`: a whole cluster from one command. It prepares the data dir (tokens,
 // certificates, kubeconfigs), then starts the apiserver, scheduler, controller-manager,
-// kubelet-sim and proxy-sim at once, each as its own OS process with its own identity;
-// each waits for the apiserver's /readyz. `up` reports the cluster ready once every node
-// is Ready. Ctrl-C stops them all. With --single-process the components run inside this
-// process instead (still over HTTP). kubelet-sim hosts many nodes in one process, so it
+// kubelet-sim and proxy-sim at once, each as its own OS process with its own identity
+// (started from the cached bundle, see bundle/launch.ts); each waits for the apiserver's
+// /readyz. `up` reports the cluster ready once every node is Ready. Ctrl-C stops them
+// all. With --single-process the components run inside this process instead (still over
+// HTTP, each logging to its own file). kubelet-sim hosts many nodes in one process, so it
 // has one identity for all of them (`system:node:kubelet-sim`, group system:nodes) where
 // Kubernetes gives each kubelet its own `system:node:<name>`.
 
 import { mkdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { ensureTls, ensureTokenFile, issueToken, tokenFor, writeKubeconfig } from '@kubesim/apiserver';
 import { createHttpClient, resources } from '@kubesim/shared';
 import type { HttpClient } from '@kubesim/shared';
@@ -20,6 +20,7 @@ import { layout, type ClusterFile } from '../up/layout.ts';
 import { mergeKubeconfig } from '../up/merge-kubeconfig.ts';
 import { freePort, portIsFree } from '../up/ports.ts';
 import { Supervisor } from '../up/supervisor.ts';
+import { kubesimCommand } from '../bundle/launch.ts';
 
 export const upFlags = {
   port: { type: 'string', help: 'apiserver port on 127.0.0.1', default: '6443' },
@@ -32,9 +33,6 @@ export const upFlags = {
   'insecure-http': { type: 'boolean', help: 'serve plain HTTP without authentication (debugging only)' },
   'merge-kubeconfig': { type: 'boolean', help: 'also add the kubesim context to ~/.kube/config' },
 } as const;
-
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
-const TSX = import.meta.resolve('tsx');
 
 export async function up(argv: string[]): Promise<void> {
   const { flags, help } = parseFlags(argv, upFlags);
@@ -53,6 +51,9 @@ export async function up(argv: string[]): Promise<void> {
     release();
     throw new UsageError(`port ${port} on 127.0.0.1 is already in use; stop whatever holds it or pass --port`);
   }
+
+  // Components start from the cached bundle; a stale one is rebuilt meanwhile.
+  const launcher = flags['single-process'] ? undefined : kubesimCommand();
 
   const insecure = Boolean(flags['insecure-http']);
   const server = `${insecure ? 'http' : 'https'}://127.0.0.1:${port}`;
@@ -126,12 +127,17 @@ export async function up(argv: string[]): Promise<void> {
   if (flags['single-process']) {
     const { runComponentInProcess } = await import('./components.ts');
     for (const spec of specs) {
-      inProcess.push(await runComponentInProcess(spec.name, spec.args));
+      // Each component logs to its own file, as it does in its own process.
+      const log = createWriteStream(paths.log(spec.name), { flags: 'a' });
+      const component = await runComponentInProcess(spec.name, spec.args, { destination: log, say: (line) => log.write(`${line}\n`) });
+      inProcess.push({ stop: () => component.stop().finally(() => new Promise<void>((resolve) => log.end(resolve))) });
       if (spec.name === 'apiserver') await waitReady(server, adminTarget, 30_000);
     }
   } else {
     // All at once: each component loads its code while the apiserver starts, then waits for /readyz.
-    for (const spec of specs) supervisor.start({ name: spec.name, args: ['--import', TSX, MAIN, spec.name, ...spec.args] });
+    const command = await launcher!;
+    if (command.why) report(`components run from source, start-up is slower (could not bundle: ${command.why})`);
+    for (const spec of specs) supervisor.start({ name: spec.name, args: command.args(spec.name, spec.args) });
     try {
       await waitReady(server, adminTarget, 30_000);
     } catch (err) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bindPod, makeNode, makePod } from '../testing/builders.ts';
 import { filterResults, newHarness, scoreResults } from '../testing/harness.ts';
 import type { Pod, TopologySpreadConstraint } from '../types.ts';
+import { newPodInfo } from '../framework/pod-info.ts';
 import { newPodTopologySpread } from './pod-topology-spread.ts';
 
 const zoneNodes = [makeNode('a1', { zone: 'a' }), makeNode('a2', { zone: 'a' }), makeNode('b1', { zone: 'b' }), makeNode('nozone')];
@@ -76,5 +77,40 @@ describe('PodTopologySpread score', () => {
   it('is skipped for a pod that no workload selects and that has no constraints', () => {
     const h = newHarness({ nodes: zoneNodes });
     expect(scoreResults(newPodTopologySpread({}, h.handle), h, makePod('p')).skipped).toBe(true);
+  });
+});
+
+describe('PodTopologySpread remembered counts', () => {
+  it('recounts a node once a pod lands on it or leaves it, scoring as a fresh plugin would', () => {
+    const nodes = [makeNode('n1', { zone: 'a' }), makeNode('n2', { zone: 'a' }), makeNode('n3', { zone: 'b' })];
+    const h = newHarness({ nodes, pods: [web('w1', 'n1')], listers: { workloadSelectorsFor: () => [{ app: 'web' }] } });
+    const remembering = newPodTopologySpread({}, h.handle);
+    const fresh = () => scoreResults(newPodTopologySpread({}, h.handle), h, web('new'));
+    expect(scoreResults(remembering, h, web('new'))).toEqual(fresh());
+
+    const added = new Map<string, ReturnType<typeof newPodInfo>>();
+    for (const [name, node] of [['w2', 'n2'], ['w3', 'n2'], ['w4', 'n3']] as const) {
+      added.set(name, newPodInfo(web(name, node)));
+      h.cache.addOrUpdatePod(added.get(name)!, node);
+      const r = scoreResults(remembering, h, web('new'));
+      expect(r).toEqual(fresh());
+    }
+    // hostname (maxSkew 3, weight ln 5) + zone (maxSkew 5, weight ln 4); zone a holds w1..w3:
+    // n1 = 1 × 1.61 + 2 + 3 × 1.39 + 4 = 11.8; n2 = 2 × 1.61 + 2 + 4.16 + 4 = 13.4; n3 = 1.61 + 2 + 1.39 + 4 = 9
+    expect(scoreResults(remembering, h, web('new')).raw).toEqual({ n1: 12, n2: 13, n3: 9 });
+    h.cache.removePod(added.get('w3')!);
+    expect(scoreResults(remembering, h, web('new'))).toEqual(fresh());
+  });
+
+  it('keeps the counts of different selectors and namespaces apart', () => {
+    const nodes = [makeNode('n1', { zone: 'a' }), makeNode('n2', { zone: 'b' })];
+    const db = (name: string, node: string): Pod => bindPod(makePod(name, { labels: { app: 'db' } }), node);
+    const h = newHarness({ nodes, pods: [web('w1', 'n1'), db('d1', 'n2'), db('d2', 'n2')] });
+    const pl = newPodTopologySpread({}, h.handle);
+    const forApp = (app: string, namespace = 'default'): Pod =>
+      makePod('new', { namespace, labels: { app }, topologySpreadConstraints: [spread({ whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app } } })] });
+    expect(scoreResults(pl, h, forApp('web')).normalized).toEqual({ n1: 0, n2: 100 });
+    expect(scoreResults(pl, h, forApp('db')).normalized).toEqual({ n1: 100, n2: 0 });
+    expect(scoreResults(pl, h, forApp('db', 'other')).normalized).toEqual({ n1: 100, n2: 100 });
   });
 });

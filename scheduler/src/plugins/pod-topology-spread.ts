@@ -9,6 +9,9 @@
 // raw = Σ count × log(domains + 2) + (maxSkew − 1); normalized 100 × (max + min − raw) / max,
 // so emptier domains win. Simplification: minDomains, matchLabelKeys, nodeAffinityPolicy
 // and nodeTaintsPolicy are honoured; label selectors of workloads are matchLabels only.
+// Cost: counting matching pods is O(pods) per cycle, as in Kubernetes; kubesim remembers
+// each node's counts per selector until the node changes (NodeInfo.generation), so a
+// cycle recounts only the nodes that changed since the last one.
 
 import type { CycleState, StateData } from '../framework/cycle-state.ts';
 import type {
@@ -51,6 +54,8 @@ interface Constraint {
   maxSkew: number;
   topologyKey: string;
   selector: LabelMatcher;
+  /** identifies the selector and namespace (the same key always means the same pods match) */
+  countKey: string;
   minDomains: number;
   honorAffinity: boolean;
   honorTaints: boolean;
@@ -105,18 +110,23 @@ interface PreScoreState {
   weights: number[];
 }
 
-function withMatchLabelKeys(sel: LabelMatcher, keys: readonly string[] | undefined, pod: Pod): LabelMatcher {
+function matchLabelKeyPairs(keys: readonly string[] | undefined, pod: Pod): (readonly [string, string])[] {
   const own = pod.metadata.labels ?? {};
-  const pairs = (keys ?? []).filter((k) => Object.hasOwn(own, k)).map((k) => [k, own[k]!] as const);
+  return (keys ?? []).filter((k) => Object.hasOwn(own, k)).map((k) => [k, own[k]!] as const);
+}
+
+function withMatchLabelKeys(sel: LabelMatcher, pairs: readonly (readonly [string, string])[]): LabelMatcher {
   if (pairs.length === 0) return sel;
   return (l) => sel(l) && pairs.every(([k, v]) => l !== undefined && l[k] === v);
 }
 
-function toConstraint(c: TopologySpreadConstraint, pod: Pod, selector?: LabelMatcher): Constraint {
+function toConstraint(c: TopologySpreadConstraint, pod: Pod, selector?: { matcher: LabelMatcher; key: string }): Constraint {
+  const pairs = selector ? [] : matchLabelKeyPairs(c.matchLabelKeys, pod);
   return {
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
-    selector: selector ?? withMatchLabelKeys(compileLabelSelector(c.labelSelector), c.matchLabelKeys, pod),
+    selector: selector?.matcher ?? withMatchLabelKeys(compileLabelSelector(c.labelSelector), pairs),
+    countKey: `${pod.metadata.namespace ?? 'default'}\0${selector?.key ?? JSON.stringify(['own', c.labelSelector ?? null, pairs])}`,
     minDomains: c.minDomains ?? 1,
     honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
     honorTaints: c.nodeTaintsPolicy === 'Honor',
@@ -139,6 +149,33 @@ export function countPodsMatchSelector(pods: readonly PodInfo[], selector: Label
   return n;
 }
 
+/**
+ * Matching pods per node and selector, remembered until the node changes: between two
+ * scheduling cycles only the node a pod was bound to changes, so each cycle counts the
+ * pods of that node alone instead of every pod in the cluster. Keyed by node name and
+ * NodeInfo.generation (unique across the process, so a what-if clone never reads the
+ * counts of another version of its node).
+ */
+export class MatchCountCache {
+  readonly #byNode = new Map<string, { generation: number; counts: Map<string, number> }>();
+
+  /** pods on `ni` in `namespace` that `selector` matches; `key` names the selector and namespace */
+  count(ni: NodeInfo, selector: LabelMatcher, namespace: string, key: string): number {
+    let entry = this.#byNode.get(ni.name);
+    if (!entry || entry.generation !== ni.generation) {
+      if (!entry && this.#byNode.size >= 100_000) this.#byNode.clear();
+      entry = { generation: ni.generation, counts: new Map() };
+      this.#byNode.set(ni.name, entry);
+    }
+    let n = entry.counts.get(key);
+    if (n === undefined) {
+      n = countPodsMatchSelector(ni.pods, selector, namespace);
+      entry.counts.set(key, n);
+    }
+    return n;
+  }
+}
+
 export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
   const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
@@ -154,19 +191,26 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
     for (const s of selectors) Object.assign(merged, s);
     if (Object.keys(merged).length === 0) return [];
     const sel: LabelMatcher = (l) => matchesMapSelector(merged, l);
-    return wanted.map((c) => toConstraint(c, pod, sel));
+    const key = JSON.stringify(['workload', Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+    return wanted.map((c) => toConstraint(c, pod, { matcher: sel, key }));
   };
+  const matchCounts = new MatchCountCache();
+  const countOn = (ni: NodeInfo, c: Constraint, namespace: string): number => matchCounts.count(ni, c.selector, namespace, c.countKey);
 
-  const included = (c: Constraint, pod: Pod, node: Node): boolean => {
-    if (c.honorAffinity && !requiredNodeAffinity(pod)(node)) return false;
-    if (c.honorTaints && findUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints)) return false;
-    return true;
+  /** whether a node counts for a constraint of this pod (its required node affinity compiled once) */
+  const includedFor = (pod: Pod): ((c: Constraint, node: Node) => boolean) => {
+    let affinity: ((node: Node) => boolean) | undefined;
+    return (c, node) => {
+      if (c.honorAffinity && !(affinity ??= requiredNodeAffinity(pod))(node)) return false;
+      if (c.honorTaints && findUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints)) return false;
+      return true;
+    };
   };
 
   const updateWithPod = (s: PreFilterState, updated: PodInfo, preemptor: PodInfo, node: NodeInfo, delta: number): void => {
     if (updated.namespace !== preemptor.namespace || !node.node || !hasAllKeys(node.node, s.constraints)) return;
     s.constraints.forEach((c, i) => {
-      if (!c.selector(updated.pod.metadata.labels) || !included(c, preemptor.pod, node.node!)) return;
+      if (!c.selector(updated.pod.metadata.labels) || !includedFor(preemptor.pod)(c, node.node!)) return;
       const v = node.node!.metadata.labels![c.topologyKey]!;
       const n = (s.matchNum[i]!.get(v) ?? 0) + delta;
       s.matchNum[i]!.set(v, n);
@@ -180,13 +224,14 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
       const constraints = constraintsFor(pod.pod, 'DoNotSchedule');
       if (constraints.length === 0) return { status: SKIP };
       const matchNum = constraints.map(() => new Map<string, number>());
+      const included = includedFor(pod.pod);
       for (const ni of nodes) {
         const node = ni.node;
         if (!node || !hasAllKeys(node, constraints)) continue;
         constraints.forEach((c, i) => {
-          if (!included(c, pod.pod, node)) return;
+          if (!included(c, node)) return;
           const v = node.metadata.labels![c.topologyKey]!;
-          matchNum[i]!.set(v, (matchNum[i]!.get(v) ?? 0) + countPodsMatchSelector(ni.pods, c.selector, pod.namespace));
+          matchNum[i]!.set(v, (matchNum[i]!.get(v) ?? 0) + countOn(ni, c, pod.namespace));
         });
       }
       const paths = matchNum.map((m) => {
@@ -243,16 +288,16 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
         });
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? filtered.length - ignored.size : size[i]!) + 2));
+      const included = includedFor(pod.pod);
       for (const ni of all) {
         const node = ni.node;
         if (!node) continue;
         if (requireAll && !hasAllKeys(node, constraints)) continue;
         constraints.forEach((c, i) => {
-          if (!included(c, pod.pod, node)) return;
           const v = node.metadata.labels?.[c.topologyKey] ?? '';
           const cur = counts[i]!.get(v);
-          if (cur === undefined) return;
-          counts[i]!.set(v, cur + countPodsMatchSelector(ni.pods, c.selector, pod.namespace));
+          if (cur === undefined || !included(c, node)) return;
+          counts[i]!.set(v, cur + countOn(ni, c, pod.namespace));
         });
       }
       state.write(PRE_SCORE_KEY, { constraints, ignored, counts, weights } satisfies PreScoreState);
@@ -265,7 +310,7 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
       let score = 0;
       s.constraints.forEach((c, i) => {
         if (!Object.hasOwn(labels, c.topologyKey)) return;
-        const cnt = c.topologyKey === HOSTNAME ? countPodsMatchSelector(ni.pods, c.selector, pod.namespace) : (s.counts[i]!.get(labels[c.topologyKey]!) ?? 0);
+        const cnt = c.topologyKey === HOSTNAME ? countOn(ni, c, pod.namespace) : (s.counts[i]!.get(labels[c.topologyKey]!) ?? 0);
         score += cnt * s.weights[i]! + (c.maxSkew - 1);
       });
       return Math.round(score);

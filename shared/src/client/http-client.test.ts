@@ -283,3 +283,58 @@ contexts:
     expect(() => loadKubeconfig(yaml(''), { context: 'nope' })).toThrow(new KubeconfigError('context "nope" does not exist'));
   });
 });
+
+describe('createHttpClient connections', () => {
+  /** a server that counts the connections made to it; watch requests are held open */
+  async function countingServer(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+    let connections = 0;
+    const srv = http.createServer((req, res) => {
+      if ((req.url ?? '').includes('watch=true')) {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('');
+        return;
+      }
+      setTimeout(() => json(res, 200, pod('p')), 2);
+    });
+    srv.on('connection', () => connections++);
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`,
+      connections: () => connections,
+      close: async () => {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      },
+    };
+  }
+
+  it('keeps a burst of requests to a bounded pool of connections', async () => {
+    const srv = await countingServer();
+    const c = createHttpClient({ server: srv.url, maxConnections: 8 });
+    try {
+      const got = await Promise.all(Array.from({ length: 200 }, () => c.get(resources.pods, 'p', { namespace: 'default' })));
+      expect(got).toHaveLength(200);
+      expect(srv.connections()).toBeLessThanOrEqual(8);
+      await Promise.all(Array.from({ length: 50 }, () => c.get(resources.pods, 'p', { namespace: 'default' })));
+      expect(srv.connections()).toBeLessThanOrEqual(8);
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  });
+
+  it('gives watches connections of their own, so they never starve requests', async () => {
+    const srv = await countingServer();
+    const c = createHttpClient({ server: srv.url, maxConnections: 2 });
+    const watches = Array.from({ length: 5 }, () => c.watch(resources.pods, { namespace: 'default' }));
+    try {
+      await expect(c.get(resources.pods, 'p', { namespace: 'default' })).resolves.toMatchObject({ metadata: { name: 'p' } });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(srv.connections()).toBe(6);
+    } finally {
+      for (const w of watches) w.close();
+      c.close();
+      await srv.close();
+    }
+  });
+});

@@ -1,5 +1,9 @@
-// The Client over HTTP(S): Kubernetes' REST + watch wire format, with node:http/https and
-// one keep-alive agent. Failures are ApiErrors: a Status body as sent, any other error
+// The Client over HTTP(S): Kubernetes' REST + watch wire format, with node:http/https.
+// Requests share a pool of at most `maxConnections` keep-alive connections (more wait for
+// one): a burst of thousands of writes must not open thousands of TLS connections, as
+// client-go multiplexes everything over one HTTP/2 connection. Watches and followed logs
+// hold their connection for as long as they run, so each one adds a connection to the
+// pool while it runs. Failures are ApiErrors: a Status body as sent, any other error
 // body mapped from the HTTP code (http-errors.ts), a connection failure as 503
 // ServiceUnavailable. 429 answers are retried after their Retry-After (on the injected
 // clock), up to `maxRetries` times. A watch is a chunked stream of newline-delimited
@@ -8,6 +12,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { KubeList, KubeObject, WatchEvent } from '../api/meta.ts';
 import type { ResourceType } from '../api/resources.ts';
@@ -38,7 +43,11 @@ export interface HttpClientOptions {
   clock?: Clock | undefined;
   /** retries of a 429 answer (default 5) */
   maxRetries?: number | undefined;
+  /** keep-alive connections shared by requests other than watches and followed logs (default 64) */
+  maxConnections?: number | undefined;
 }
+
+export const DEFAULT_MAX_CONNECTIONS = 64;
 
 export interface HttpClient extends Client {
   /** close idle keep-alive connections */
@@ -52,6 +61,8 @@ interface RequestSpec {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal | undefined;
+  /** a long-running stream (watch, followed log): not from the request pool */
+  stream?: boolean;
 }
 
 const writeQuery = (o: WriteOptions): Record<string, QueryValue> => ({
@@ -93,15 +104,22 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const basePath = base.pathname.replace(/\/+$/, '');
   const clock = opts.clock ?? realClock;
   const maxRetries = opts.maxRetries ?? 5;
-  const agent = secure
-    ? new https.Agent({
-        keepAlive: true,
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  // One TLS context for every connection: parsing the CA for each one is costly.
+  const secureContext = secure
+    ? tls.createSecureContext({
         ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
         ...(opts.clientCert !== undefined ? { cert: opts.clientCert } : {}),
         ...(opts.clientKey !== undefined ? { key: opts.clientKey } : {}),
-        rejectUnauthorized: !opts.insecureSkipTLSVerify,
       })
-    : new http.Agent({ keepAlive: true });
+    : undefined;
+  // One agent: watches and followed logs raise its socket limit while they run, so that
+  // at most `maxConnections` other requests are in flight and a stream never waits.
+  const agent: http.Agent = secureContext
+    ? new https.Agent({ keepAlive: true, secureContext, rejectUnauthorized: !opts.insecureSkipTLSVerify, maxSockets: maxConnections, maxFreeSockets: maxConnections })
+    : new http.Agent({ keepAlive: true, maxSockets: maxConnections, maxFreeSockets: maxConnections });
+  let streams = 0;
+
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'User-Agent': opts.userAgent ?? 'kubesim/0.1.0',
@@ -119,7 +137,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     return new Promise<IncomingMessage>((resolve, reject) => {
       const signal = spec.signal;
       if (signal?.aborted) return reject(new AbortError());
+      // raised before the request is queued, so the stream gets a connection at once
+      if (spec.stream) agent.maxSockets = maxConnections + ++streams;
       const req = (secure ? https : http).request(url, { method: spec.method, headers: h, agent });
+      if (spec.stream) req.once('close', () => (agent.maxSockets = maxConnections + --streams));
       // destroy() without an error: a response being read just ends early, nothing throws
       const onAbort = (): void => void req.destroy();
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -181,6 +202,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const channel = new WatchChannel<T>(() => ac.abort());
     const spec: RequestSpec = {
       signal: ac.signal,
+      stream: true,
       method: 'GET',
       path: resourcePath(type, { namespace: o.namespace }),
       query: {
@@ -238,7 +260,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const onSignal = (): void => ac.abort();
     o.signal?.addEventListener('abort', onSignal);
     try {
-      const res = await exchange({ ...logRequest(name, o), signal: ac.signal });
+      const res = await exchange({ ...logRequest(name, o), signal: ac.signal, stream: o.follow === true });
       const code = res.statusCode ?? 0;
       if (code < 200 || code > 299) throw failed(res, await readBody(res), 'GET');
       res.setEncoding('utf8');
