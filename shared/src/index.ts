@@ -17,6 +17,7 @@ export * from './informer/index.ts';
 export * from './testing/fake-client.ts';
 export * from './meta/fields.ts';
 export * from './meta/owner.ts';
+export * from './meta/node-selector.ts';
 export * from './logger.ts';
 export * from './api/index.ts';
 export * from './events/recorder.ts';

@@ -5,59 +5,20 @@
 // controller adds to every daemon pod (addDaemonPodTolerations). The answer is two-fold:
 // shouldRun (create a pod there) and shouldContinueRunning (keep an existing one): an
 // untolerated NoSchedule taint stops new pods but not running ones; NoExecute stops both.
+import { nodeSelectorTermMatches, podFitsNodeSelector, toleratesTaint } from '@kubesim/shared';
 import type { Node, NodeSelectorTerm, PodSpec, Taint, Toleration } from '@kubesim/shared';
-
-type Requirement = NonNullable<NodeSelectorTerm['matchExpressions']>[number];
-
-function requirementMatches(r: Requirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      const n = Number(value);
-      const bound = Number(values[0]);
-      if (value === undefined || !Number.isInteger(n) || !Number.isInteger(bound)) return false;
-      return r.operator === 'Gt' ? n > bound : n < bound;
-    }
-    default:
-      return false;
-  }
-}
 
 /** a term matches when all its expressions (labels) and fields (metadata.name) do; an empty term matches nothing */
 export function nodeMatchesTerm(node: Node, term: NodeSelectorTerm): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (!exprs.length && !fields.length) return false;
-  const labels = node.metadata.labels ?? {};
-  return (
-    exprs.every((r) => requirementMatches(r, labels[r.key])) &&
-    fields.every((r) => requirementMatches(r, r.key === 'metadata.name' ? node.metadata.name : undefined))
-  );
+  return nodeSelectorTermMatches(term, { name: node.metadata.name, labels: node.metadata.labels });
 }
 
 /** nodeSelector and required node affinity (terms are ORed) */
 export function nodeMatchesPodAffinity(spec: PodSpec | undefined, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required) return required.nodeSelectorTerms.some((t) => nodeMatchesTerm(node, t));
-  return true;
+  return podFitsNodeSelector(spec, { name: node.metadata.name, labels: node.metadata.labels });
 }
 
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-  return (t.key ?? '') === taint.key && (t.value ?? '') === (taint.value ?? '');
-}
+export { toleratesTaint };
 
 /** the first taint with one of `effects` that no toleration covers */
 export function findUntoleratedTaint(taints: readonly Taint[] | undefined, tolerations: readonly Toleration[] | undefined, effects: readonly string[]): Taint | undefined {

@@ -73,10 +73,15 @@ export function reconcileControllerTaints(current: readonly Taint[] | undefined,
   return out;
 }
 
-/** does `t` tolerate `taint`? (Kubernetes' Toleration.ToleratesTaint) */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
+/** the same taints in the same order (every field of a Taint compared; absent = undefined) */
+export function sameTaints(a: readonly Taint[], b: readonly Taint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.key !== y.key || x.value !== y.value || x.effect !== y.effect || x.timeAdded !== y.timeAdded) return false;
+  }
+  return true;
 }
+
+export { toleratesTaint } from '@kubesim/shared';

@@ -6,8 +6,8 @@
 // ports (NodePorts) and NoExecute taints (TaintToleration). Only the first failure is
 // reported; rejectPod adds "Pod was rejected: ". CPU is counted in millicores, the rest in units.
 
-import { tryParseQuantity } from '@kubesim/shared';
-import type { Container, NodeSelectorRequirement, Pod, ResourceList, Taint, Toleration } from '../types.ts';
+import { podFitsNodeSelector, toleratesTaint, tryParseQuantity } from '@kubesim/shared';
+import type { Container, Pod, ResourceList, Taint, Toleration } from '../types.ts';
 
 export type Admission = { admit: true } | { admit: false; reason: string; message: string };
 
@@ -80,51 +80,12 @@ export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-function matchRequirement(req: NodeSelectorRequirement, value: string | undefined): boolean {
-  const vals = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && vals.includes(value);
-    case 'NotIn':
-      return value === undefined || !vals.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || vals.length !== 1) return false;
-      const a = Number.parseInt(value, 10);
-      const b = Number.parseInt(vals[0]!, 10);
-      if (Number.isNaN(a) || Number.isNaN(b)) return false;
-      return req.operator === 'Gt' ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
 /** nodeSelector and required node affinity (terms ORed, requirements ANDed) */
 export function matchesNodeAffinity(pod: Pod, node: Pick<AdmissionNode, 'name' | 'labels'>): boolean {
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (node.labels[k] !== v) return false;
-  const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (!terms || terms.length === 0) return true;
-  return terms.some((t) => {
-    const exprs = t.matchExpressions ?? [];
-    const fields = t.matchFields ?? [];
-    if (exprs.length === 0 && fields.length === 0) return false;
-    return (
-      exprs.every((r) => matchRequirement(r, node.labels[r.key])) &&
-      fields.every((r) => matchRequirement(r, r.key === 'metadata.name' ? node.name : undefined))
-    );
-  });
+  return podFitsNodeSelector(pod.spec, node);
 }
 
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-  return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-}
+export const tolerates = toleratesTaint;
 
 function hostPorts(pod: Pod): string[] {
   const out: string[] = [];

@@ -6,20 +6,13 @@
 // Simplified: pod affinity (required) is not checked; namespaceSelector means all
 // namespaces; spread counts honour node affinity and ignore taints (the defaults).
 
-import { labelSelectorAsSelector } from '@kubesim/shared';
+import { labelSelectorAsSelector, podFitsNodeSelector, toleratesTaint } from '@kubesim/shared';
 import type { Node, Pod, PodAffinityTerm, Taint, Toleration, TopologySpreadConstraint } from '@kubesim/shared';
 import type { ClusterState } from '../view.ts';
 import { allocatableOf, formatResource, isTerminating, podKey, podRequests } from './pods.ts';
 
-type SelectorTerm = { matchExpressions?: Requirement[] | undefined; matchFields?: Requirement[] | undefined };
-type Requirement = { key: string; operator: string; values?: string[] | undefined };
-
 export function tolerates(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
-  return (tolerations ?? []).some((t) => {
-    if (t.effect && t.effect !== taint.effect) return false;
-    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-  });
+  return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
 }
 
 /** the first taint with one of `effects` the pod does not tolerate */
@@ -27,41 +20,9 @@ export function untoleratedTaint(pod: Pod, node: Node, effects: readonly string[
   return (node.spec?.taints ?? []).find((t) => effects.includes(t.effect) && !tolerates(pod.spec?.tolerations, t));
 }
 
-function requirementMatches(r: Requirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-      return value !== undefined && /^-?\d+$/.test(value) && Number(value) > Number(values[0]);
-    case 'Lt':
-      return value !== undefined && /^-?\d+$/.test(value) && Number(value) < Number(values[0]);
-    default:
-      return false;
-  }
-}
-
-function termMatches(term: SelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata.labels ?? {};
-  return exprs.every((r) => requirementMatches(r, labels[r.key])) && fields.every((r) => r.key === 'metadata.name' && requirementMatches(r, node.metadata.name));
-}
-
-/** nodeSelector and required node affinity */
+/** nodeSelector and required node affinity (shared's rules, which the scheduler does not use: it compiles its own) */
 export function matchesNodeAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const req = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (!req) return true;
-  return (req.nodeSelectorTerms as SelectorTerm[]).some((t) => termMatches(t, node));
+  return podFitsNodeSelector(pod.spec, { name: node.metadata.name, labels: node.metadata.labels });
 }
 
 function termSelects(term: PodAffinityTerm, owner: Pod, other: Pod): boolean {
