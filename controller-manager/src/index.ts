@@ -22,6 +22,7 @@ import { startNodeLifecycleController } from './nodelifecycle/controller.ts';
 import { startTaintEvictionController } from './nodelifecycle/taint-eviction.ts';
 import { startPodGCController } from './podgc/controller.ts';
 import { startDisruptionController } from './disruption/controller.ts';
+import { startResourceQuotaController } from './resourcequota/controller.ts';
 
 export type { ControllerContext, RunningController, EventRecorderLike } from './context.ts';
 export { startDeploymentController } from './deployment/controller.ts';
@@ -49,6 +50,7 @@ export const controllerStarters: Record<string, ControllerStarter> = {
   'taint-eviction': (ctx) => startTaintEvictionController(ctx),
   podgc: (ctx) => startPodGCController(ctx),
   disruption: startDisruptionController,
+  resourcequota: startResourceQuotaController,
 };
 
 /** The `source.component` each controller's Events carry, as kube-controller-manager names them. */

@@ -135,3 +135,25 @@ describe('buildApp lists and watches', () => {
     expect(events[0].object.apiVersion).toBe('v1');
   });
 });
+
+describe('buildApp big lists', () => {
+  it('sends a list of many objects in pieces as the same JSON, with its exact Content-Length', async () => {
+    const ns = 'biglist';
+    await app.inject({ method: 'POST', url: '/api/v1/namespaces', payload: JSON.stringify({ metadata: { name: ns } }) });
+    for (let i = 0; i < 700; i++) {
+      await registry.create(resources.configmaps, { metadata: { name: `cm-${String(i).padStart(3, '0')}` }, data: { text: i % 2 ? 'é€ and "quotes"' : 'x'.repeat(200) } } as never, { namespace: ns });
+    }
+    const r = await app.inject({ url: `/api/v1/namespaces/${ns}/configmaps` });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(Number(r.headers['content-length'])).toBe(r.rawPayload.length);
+    const list = r.json();
+    expect(list).toMatchObject({ kind: 'ConfigMapList', apiVersion: 'v1' });
+    expect(list.items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(Array.from({ length: 700 }, (_, i) => `cm-${String(i).padStart(3, '0')}`));
+    expect(list.items[1].data.text).toBe('é€ and "quotes"');
+    const paged = await app.inject({ url: `/api/v1/namespaces/${ns}/configmaps?limit=600` });
+    expect(paged.json().items).toHaveLength(600);
+    expect(paged.json().metadata.continue).toBeTruthy();
+    expect(paged.json().metadata.remainingItemCount).toBe(100);
+  });
+});

@@ -58,6 +58,7 @@ const SELF_SUBJECT_REVIEW: ResourceType = {
 };
 
 function isWatchUrl(url: string): boolean {
+  if (!url.includes('watch')) return false;
   return /[?&]watch=(true|1)(&|$)/.test(url) || /^\/apis?\/(?:[^/?]+\/)?[^/?]+\/watch\//.test(url);
 }
 
@@ -82,6 +83,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const maxMutating = opts.maxMutatingInFlight ?? 200;
   const maxWatchBuffer = opts.maxWatchBufferBytes ?? 16 * 1024 * 1024;
   const now = (): number => registry.clock.now();
+  // request log lines are built only when someone will read them
+  const levels = log as { isLevelEnabled?: (level: string) => boolean };
+  const debugEnabled = (): boolean => log !== noopLogger && (levels.isLevelEnabled?.('debug') ?? true);
 
   const makeApp = Fastify as unknown as (o: Record<string, unknown>) => FastifyInstance;
   const app = makeApp({
@@ -117,6 +121,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     const start = process.hrtime.bigint();
     req.kube = { user: ANONYMOUS, verb: req.method.toLowerCase(), resource: '', longRunning: isWatchUrl(req.url) };
+    // in flight: undefined for a watch (exempt), else the kind of request counted
+    let kind: 'mutating' | 'readOnly' | undefined;
     if (!req.kube.longRunning) {
       const mutating = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
       if (mutating ? mutatingInFlight >= maxMutating : readInFlight >= maxRead) {
@@ -125,26 +131,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }
       if (mutating) mutatingInFlight++;
       else readInFlight++;
-      const kind = mutating ? 'mutating' : 'readOnly';
+      kind = mutating ? 'mutating' : 'readOnly';
       metrics.inflight.inc({ request_kind: kind });
-      let done = false;
-      reply.raw.once('close', () => {
-        if (done) return;
-        done = true;
-        if (mutating) mutatingInFlight--;
-        else readInFlight--;
-        metrics.inflight.dec({ request_kind: kind });
-      });
     }
+    // one listener per request (this runs for every request)
     reply.raw.once('close', () => {
+      if (kind === 'mutating') mutatingInFlight--;
+      else if (kind === 'readOnly') readInFlight--;
+      if (kind) metrics.inflight.dec({ request_kind: kind });
       const code = String(reply.raw.statusCode);
       const resource = req.kube.resource || 'nonresource';
       metrics.requests.inc({ verb: req.kube.verb.toUpperCase(), resource, code });
       if (!req.kube.longRunning) {
         const secs = Number(process.hrtime.bigint() - start) / 1e9;
         metrics.latency.observe({ verb: req.kube.verb.toUpperCase(), resource }, secs);
-        log.debug({ method: req.method, url: req.url.split('?')[0], code: reply.raw.statusCode, ms: Math.round(secs * 1e4) / 10, user: req.kube.user.username }, 'request');
-      } else {
+        if (debugEnabled()) log.debug({ method: req.method, url: req.url.split('?')[0], code: reply.raw.statusCode, ms: Math.round(secs * 1e4) / 10, user: req.kube.user.username }, 'request');
+      } else if (debugEnabled()) {
         log.debug({ method: req.method, url: req.url.split('?')[0], code: reply.raw.statusCode, user: req.kube.user.username }, 'watch closed');
       }
     });

@@ -8,6 +8,7 @@
 //   /status, /finalize, pods/binding, selfsubjectreviews here; other subresources through
 //   the registry's subresource table (scale, eviction, log). Write warnings (unknown fields
 //   under fieldValidation=Warn) go out as `Warning` headers. Parameters: ./params.ts.
+import { Readable } from 'node:stream';
 import { apiVersionOf, failure, formatTime, methodNotAllowed, notFound } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -61,12 +62,41 @@ function sendJson(reply: FastifyReply, code: number, body: string | object, cont
   return reply.code(code).header('Content-Type', contentType).send(typeof body === 'string' ? body : (rememberedJson(body) ?? JSON.stringify(body)));
 }
 
-function listJson(type: ResourceType, r: ListResult): string {
+function listHead(type: ResourceType, r: ListResult): string {
   let meta = `{"resourceVersion":"${r.revision}"`;
   if (r.continue) meta += `,"continue":${JSON.stringify(r.continue)}`;
   if (r.remainingItemCount !== undefined) meta += `,"remainingItemCount":${r.remainingItemCount}`;
   meta += '}';
-  return `{"kind":"${type.kind}List","apiVersion":"${apiVersionOf(type)}","metadata":${meta},"items":[${r.items.map((o) => o.json).join(',')}]}`;
+  return `{"kind":"${type.kind}List","apiVersion":"${apiVersionOf(type)}","metadata":${meta},"items":[`;
+}
+
+function listJson(type: ResourceType, r: ListResult): string {
+  return `${listHead(type, r)}${r.items.map((o) => o.json).join(',')}]}`;
+}
+
+/** lists of more items than this go out as a stream of pieces (the same bytes, with a
+ *  Content-Length): no one string of the whole list, and the client receives the first
+ *  pieces while the rest are encoded */
+const STREAMED_LIST_ITEMS = 500;
+const PIECE_CHARS = 64 * 1024;
+
+function listPieces(type: ResourceType, r: ListResult): { length: number; stream: Readable } {
+  const head = listHead(type, r);
+  const items = r.items;
+  let length = Buffer.byteLength(head) + 2 + Math.max(0, items.length - 1);
+  for (const o of items) length += Buffer.byteLength(o.json);
+  function* pieces(): Generator<Buffer> {
+    let piece = head;
+    for (let i = 0; i < items.length; i++) {
+      piece += i === 0 ? items[i]!.json : `,${items[i]!.json}`;
+      if (piece.length >= PIECE_CHARS) {
+        yield Buffer.from(piece);
+        piece = '';
+      }
+    }
+    yield Buffer.from(`${piece}]}`);
+  }
+  return { length, stream: Readable.from(pieces(), { objectMode: false }) };
 }
 
 function partialMeta(obj: KubeObject): Record<string, unknown> {
@@ -233,6 +263,10 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
       const meta: Record<string, unknown> = { resourceVersion: String(r.revision) };
       if (r.continue) meta['continue'] = r.continue;
       return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: r.items.map((o) => partialMeta(o.obj)) });
+    }
+    if (r.items.length > STREAMED_LIST_ITEMS && reply.request.method === 'GET') {
+      const { length, stream } = listPieces(type, r);
+      return reply.code(200).header('Content-Type', 'application/json').header('Content-Length', String(length)).send(stream);
     }
     return sendJson(reply, 200, listJson(type, r));
   }

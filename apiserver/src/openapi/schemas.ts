@@ -166,6 +166,14 @@ const typeHints: Record<string, string> = {
   resourceFieldRef: 'ResourceFieldSelector',
   configMapKeyRef: 'ConfigMapKeySelector',
   secretKeyRef: 'SecretKeySelector',
+  'Role.rules': 'PolicyRule',
+  'ClusterRole.rules': 'PolicyRule',
+  aggregationRule: 'AggregationRule',
+  subjects: 'Subject',
+  roleRef: 'RoleRef',
+  scopeSelector: 'ScopeSelector',
+  'ScopeSelector.matchExpressions': 'ScopedResourceSelectorRequirement',
+  'LimitRangeSpec.limits': 'LimitRangeItem',
 };
 
 function uniqueName(components: Record<string, JsonSchema>, suggested: string, names: Map<unknown, string>): string {

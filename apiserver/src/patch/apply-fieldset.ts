@@ -44,22 +44,53 @@ const listKeysOverride: Record<string, readonly string[]> = {
 /** Defaults of list-map key fields, so an item without them still has a key. */
 const keyDefaults: Record<string, unknown> = { protocol: 'TCP' };
 
-export function shapeOf(definition: string | undefined, field: string, value: unknown): ApplyFieldShape {
-  const meta: PatchFieldMeta = (definition && patchMeta[definition]?.[field]) || {};
-  const typed = meta.type ? { type: meta.type } : {};
-  if (definition && atomicFields.has(`${definition}.${field}`)) return { kind: 'atomic' };
-  if (Array.isArray(value)) {
-    if (meta.mergeKey) return { kind: 'associative', keys: listKeysOverride[`${definition}.${field}`] ?? [meta.mergeKey], ...typed };
-    if (meta.strategy?.includes('merge')) return { kind: 'set' };
-    return { kind: 'atomic' };
+const ATOMIC: ApplyFieldShape = Object.freeze({ kind: 'atomic' });
+const GRANULAR: ApplyFieldShape = Object.freeze({ kind: 'granular' });
+
+/** a described field's shape for each kind of value it may hold */
+interface FieldShapes {
+  list: ApplyFieldShape;
+  map: ApplyFieldShape;
+}
+
+/** definition → field → shapes, for the fields patchMeta or atomicFields describe, made
+ *  once per definition from those tables (fields nobody describes get the constant shapes) */
+const shapeCache = new Map<string, ReadonlyMap<string, FieldShapes>>();
+
+function describedShapes(definition: string): ReadonlyMap<string, FieldShapes> {
+  let byField = shapeCache.get(definition);
+  if (byField) return byField;
+  const made = new Map<string, FieldShapes>();
+  const fields = patchMeta[definition] ?? {};
+  for (const field of Object.keys(fields)) {
+    const meta: PatchFieldMeta = fields[field]!;
+    const typed = meta.type ? { type: meta.type } : {};
+    const list: ApplyFieldShape = meta.mergeKey
+      ? { kind: 'associative', keys: listKeysOverride[`${definition}.${field}`] ?? [meta.mergeKey], ...typed }
+      : meta.strategy?.includes('merge') ? { kind: 'set' } : ATOMIC;
+    made.set(field, { list: Object.freeze(list), map: Object.freeze({ kind: 'granular', ...typed }) });
   }
-  return isMap(value) ? { kind: 'granular', ...typed } : { kind: 'atomic' };
+  for (const path of atomicFields) {
+    if (path.startsWith(`${definition}.`) && !path.slice(definition.length + 1).includes('.')) made.set(path.slice(definition.length + 1), { list: ATOMIC, map: ATOMIC });
+  }
+  byField = made;
+  shapeCache.set(definition, byField);
+  return byField;
+}
+
+/** how a field merges for apply; the answer is shared and frozen */
+export function shapeOf(definition: string | undefined, field: string, value: unknown): ApplyFieldShape {
+  const shapes = definition ? describedShapes(definition).get(field) : undefined;
+  if (Array.isArray(value)) return shapes ? shapes.list : ATOMIC;
+  if (isMap(value)) return shapes ? shapes.map : GRANULAR;
+  return ATOMIC;
 }
 
 /** The `k:` element naming a list item by its key fields. */
 export function keyElement(item: JsonMap, keys: readonly string[]): string {
   const key: JsonMap = {};
-  for (const k of [...keys].sort()) key[k] = item[k] ?? keyDefaults[k];
+  if (keys.length === 1) key[keys[0]!] = item[keys[0]!] ?? keyDefaults[keys[0]!];
+  else for (const k of [...keys].sort()) key[k] = item[k] ?? keyDefaults[k];
   return `k:${JSON.stringify(key)}`;
 }
 
@@ -112,21 +143,43 @@ function walkValue(v: unknown, shape: ApplyFieldShape, path: string[], out: Fiel
 /**
  * FieldsV1 of everything in `value`, as the one manager that created it owns it: the same
  * JSON as fieldsV1From(toFieldSet(value) plus every new map node that is not one of
- * `alwaysPresent`), built in one walk (creates are hot).
+ * `alwaysPresent`), built in one walk with every node's keys in sorted order (creates are
+ * hot). Sorted because a node's "." sorts before its `f:`/`k:`/`v:` children, and `f:`
+ * children sort as their field names do.
  */
 export function createdFieldsV1(value: JsonMap, definition: string | undefined, alwaysPresent: ReadonlySet<string>): JsonMap {
-  return sortKeys(mapFields(value, definition, alwaysPresent)) as JsonMap;
+  const node: JsonMap = {};
+  mapFields(value, definition, alwaysPresent, node);
+  return node;
 }
 
-function mapFields(value: JsonMap, definition: string | undefined, alwaysPresent: ReadonlySet<string>): JsonMap {
-  const node: JsonMap = {};
-  for (const field of Object.keys(value)) {
-    const v = value[field];
-    const el = `f:${field}`;
-    const child = valueFields(v, shapeOf(definition, field, v), !alwaysPresent.has(el), alwaysPresent);
-    if (child) node[el] = child;
+/** `f:<field>` strings, remembered for the field names seen first (a bounded set) */
+const fieldElements = new Map<string, string>();
+
+function fieldElement(field: string): string {
+  let el = fieldElements.get(field);
+  if (el === undefined) {
+    el = `f:${field}`;
+    if (fieldElements.size < 4096) fieldElements.set(field, el);
   }
-  return node;
+  return el;
+}
+
+/** add the `f:` children of `value` to `node` in sorted order; returns how many */
+function mapFields(value: JsonMap, definition: string | undefined, alwaysPresent: ReadonlySet<string>, node: JsonMap): number {
+  const fields = Object.keys(value);
+  if (fields.length > 1) fields.sort();
+  let n = 0;
+  for (const field of fields) {
+    const v = value[field];
+    const el = fieldElement(field);
+    const child = valueFields(v, shapeOf(definition, field, v), !alwaysPresent.has(el), alwaysPresent);
+    if (child) {
+      node[el] = child;
+      n++;
+    }
+  }
+  return n;
 }
 
 const hasKeys = (m: JsonMap): boolean => {
@@ -140,26 +193,34 @@ function valueFields(v: unknown, shape: ApplyFieldShape, memberIfMap: boolean, a
   if (Array.isArray(v)) {
     if (shape.kind === 'set') {
       if (v.length === 0) return undefined;
+      const members = v.map((item) => `v:${JSON.stringify(item)}`).sort();
       const node: JsonMap = {};
-      for (const item of v) node[`v:${JSON.stringify(item)}`] = {};
+      for (const m of members) node[m] = {};
       return node;
     }
     if (v.length === 0) return {};
     const node: JsonMap = {};
+    let merged = false;
     for (const item of v) {
       if (!isMap(item)) continue;
-      const children = mapFields(item, shape.type, alwaysPresent);
+      const fields: JsonMap = { '.': {} };
       const key = keyElement(item, shape.keys ?? []);
-      const fields: JsonMap = hasKeys(children) ? { '.': {}, ...children } : {};
+      const own = mapFields(item, shape.type, alwaysPresent, fields) > 0 ? fields : {};
       // items sharing a key (invalid, but possible) own the union of their fields
-      node[key] = isMap(node[key]) ? unionFields(node[key], fields) : fields;
+      if (isMap(node[key])) {
+        node[key] = unionFields(node[key], own);
+        merged = true;
+      } else node[key] = own;
     }
-    return hasKeys(node) ? node : undefined;
+    const keys = Object.keys(node);
+    if (keys.length === 0) return undefined;
+    if (keys.length === 1 && !merged) return node;
+    // items come in list order: put their keys in order (and unions in order throughout)
+    return sortKeys(node) as JsonMap;
   }
   if (isMap(v)) {
-    const children = mapFields(v, shape.type, alwaysPresent);
-    if (!hasKeys(children)) return undefined;
-    return memberIfMap ? { '.': {}, ...children } : children;
+    const node: JsonMap = memberIfMap ? { '.': {} } : {};
+    return mapFields(v, shape.type, alwaysPresent, node) > 0 ? node : undefined;
   }
   return {};
 }

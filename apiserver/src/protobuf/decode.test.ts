@@ -39,6 +39,15 @@ describe('decodeProtobufObject on bodies captured from kubectl', () => {
     ['service-externalname.pb', {"apiVersion":"v1","kind":"Service","metadata":{"name":"ext","labels":{"app":"ext"}},"spec":{"selector":{"app":"ext"},"type":"ExternalName","externalName":"example.com"},"status":{"loadBalancer":{}}}],
     ['service-nodeport.pb', {"apiVersion":"v1","kind":"Service","metadata":{"name":"np","labels":{"app":"np"}},"spec":{"ports":[{"name":"80-8080","protocol":"TCP","port":80,"targetPort":8080,"nodePort":30080}],"selector":{"app":"np"},"type":"NodePort"},"status":{"loadBalancer":{}}}],
     ['serviceaccount.pb', {"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"builder"}}],
+    ['role.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"pod-reader"},"rules":[{"verbs":["get","list"],"apiGroups":[""],"resources":["pods"]}]}],
+    ['role-resource-names.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"multi"},"rules":[{"verbs":["get","watch"],"apiGroups":[""],"resources":["pods","nodes"],"resourceNames":["web"]}]}],
+    ['rolebinding.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"rb"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"alice"},{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"devs"},{"kind":"ServiceAccount","name":"builder","namespace":"default"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"pod-reader"}}],
+    ['rolebinding-clusterrole.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"rbc"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"bob"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"}}],
+    ['clusterrole-nonresource.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"cr"},"rules":[{"verbs":["get"],"apiGroups":[""],"resources":["nodes"]},{"verbs":["get"],"nonResourceURLs":["/healthz"]}]}],
+    ['clusterrole-aggregation.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"agg"},"aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"rbac.example.com/aggregate-to-monitoring":"true"}}]}}],
+    ['clusterrolebinding.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"crb"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"carol"},{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"ops"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cr2"}}],
+    ['resourcequota-pods.pb', {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q2"},"spec":{"hard":{"pods":"10"}}}],
+    ['resourcequota-scoped.pb', {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"scoped"},"spec":{"hard":{"pods":"5"},"scopes":["BestEffort"]}}],
   ];
   it.each(cases)('decodes %s into the JSON kubectl would have sent', (name, expected) => {
     expect(decodeProtobufObject(fixture(name))).toEqual(expected);
@@ -84,11 +93,46 @@ describe('decodeProtobufObject special messages', () => {
     expect(decodeMessage(ctx, 'core.PodSecurityContext')).toEqual({ supplementalGroups: [5, 6] });
   });
 
+  it('decodes a LimitRange with its Quantity maps', () => {
+    const entry = (k: string, v: string): Uint8Array => {
+      const q = protobuf.Writer.create().uint32(10).string(v).finish();
+      return protobuf.Writer.create().uint32(10).string(k).uint32(18).bytes(q).finish();
+    };
+    const item = protobuf.Writer.create().uint32(10).string('Container').uint32(18).bytes(entry('cpu', '2')).uint32(26).bytes(entry('cpu', '100m')).finish();
+    const spec = protobuf.Writer.create().uint32(10).bytes(item).finish();
+    const meta = protobuf.Writer.create().uint32(10).string('defaults').finish();
+    const lr = protobuf.Writer.create().uint32(10).bytes(meta).uint32(18).bytes(spec).finish();
+    expect(decodeProtobufObject(frame('v1', 'LimitRange', lr))).toEqual({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'defaults' },
+      spec: { limits: [{ type: 'Container', max: { cpu: '2' }, min: { cpu: '100m' } }] },
+    });
+  });
+
+  it('decodes a ResourceQuota scope selector and status', () => {
+    const req = protobuf.Writer.create().uint32(10).string('PriorityClass').uint32(18).string('In').uint32(26).string('high').finish();
+    const selector = protobuf.Writer.create().uint32(10).bytes(req).finish();
+    const hard = protobuf.Writer.create().uint32(10).string('pods').uint32(18).bytes(protobuf.Writer.create().uint32(10).string('3').finish()).finish();
+    const spec = protobuf.Writer.create().uint32(10).bytes(hard).uint32(26).bytes(selector).finish();
+    const status = protobuf.Writer.create().uint32(10).bytes(hard).uint32(18).bytes(hard).finish();
+    const rq = protobuf.Writer.create().uint32(10).bytes(protobuf.Writer.create().uint32(10).string('high-pods').finish()).uint32(18).bytes(spec).uint32(26).bytes(status).finish();
+    expect(decodeProtobufObject(frame('v1', 'ResourceQuota', rq))).toEqual({
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'high-pods' },
+      spec: { hard: { pods: '3' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['high'] }] } },
+      status: { hard: { pods: '3' }, used: { pods: '3' } },
+    });
+  });
+
   it('finds messages for served kinds and DeleteOptions in any group version', () => {
     expect(messageForKind('apps/v1', 'StatefulSet')).toBe('apps.StatefulSet');
     expect(messageForKind('events.k8s.io/v1', 'Event')).toBe('events.Event');
     expect(messageForKind('policy/v1', 'Eviction')).toBe('policy.Eviction');
     expect(messageForKind('autoscaling/v1', 'Scale')).toBe('autoscaling.Scale');
+    expect(messageForKind('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')).toBe('rbac.ClusterRoleBinding');
+    expect(messageForKind('v1', 'LimitRange')).toBe('core.LimitRange');
     expect(messageForKind('batch/v1', 'DeleteOptions')).toBe('meta.DeleteOptions');
     expect(messageForKind('example.com/v1', 'Widget')).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 // What a fresh cluster has before anyone writes: the namespaces default, kube-system,
 // kube-public and kube-node-lease, each with its `default` ServiceAccount, the PriorityClasses
-// system-node-critical and system-cluster-critical, and the `kubernetes` Service in default
+// system-node-critical and system-cluster-critical, the `cluster-admin` ClusterRole and
+// ClusterRoleBinding, and the `kubernetes` Service in default
 // (the first address of the service range, port 443 → the apiserver's port) with its
 // Endpoints and EndpointSlice when the apiserver's address is known. Idempotent: runs at
 // every start (and gives namespaces stored by an older kubesim their ServiceAccount).
@@ -9,6 +10,7 @@ import type { KubeObject } from '@kubesim/shared';
 import type { RegistryCore } from './core.ts';
 import { createObject, ensureDefaultServiceAccount } from './create.ts';
 import { systemPriorityClasses } from './kinds/priority.ts';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './kinds/rbac.ts';
 import { SYSTEM_NAMESPACES } from './kinds/namespaces.ts';
 import { reserveService } from './kinds/services.ts';
 import type { ServiceLike } from './kinds/services.ts';
@@ -40,6 +42,8 @@ export async function bootstrap(core: RegistryCore, advertise: { address: string
     if (!ns.obj.metadata.deletionTimestamp && !core.cache.get(`${saPrefix}${name}/default`)) await ensureDefaultServiceAccount(core, name);
   }
   for (const pc of systemPriorityClasses()) await ensure(core, resources.priorityclasses, undefined, pc);
+  for (const cr of bootstrapClusterRoles()) await ensure(core, resources.clusterroles, undefined, cr);
+  for (const crb of bootstrapClusterRoleBindings()) await ensure(core, resources.clusterrolebindings, undefined, crb);
   const port = advertise?.port ?? 6443;
   // On a restart the Service is already stored and holds the first IP: creating it again
   // would fail allocation before it could fail as AlreadyExists.

@@ -3,15 +3,18 @@
 // apiVersion, kind, metadata as their first keys, so the served JSON is made by splicing
 // `"resourceVersion":"<rev>"` in after `"metadata":{` - no parse on the hot paths (list,
 // get, watch fan-out). The parsed object is made lazily, once, and must not be mutated:
-// callers that hand it out clone it first (`toObject()`). A write remembers the JSON it
-// stored for the object it returns (`rememberJson`), so its HTTP answer is not re-encoded.
+// callers that hand it out clone it first (`toObject()`); label selectors read `labels`
+// without it (stored-labels.ts). A write remembers the JSON it stored for the object it
+// returns (`rememberJson`), so its HTTP answer is not re-encoded.
 import type { KubeObject } from '@kubesim/shared';
+import { NOT_SCANNED, scanStoredLabels } from './stored-labels.ts';
 
 const META = '"metadata":{';
 
 export class CachedObject {
   private jsonText: string | undefined;
   private parsed: KubeObject | undefined;
+  private scannedLabels: Record<string, string> | undefined | typeof NOT_SCANNED = NOT_SCANNED;
 
   constructor(
     readonly key: string,
@@ -32,6 +35,18 @@ export class CachedObject {
   get obj(): KubeObject {
     if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as KubeObject;
     return this.parsed;
+  }
+
+  /** metadata.labels, shared: never mutate them. Read from the stored text when the object
+   *  was not parsed (label selectors need nothing else). */
+  get labels(): Record<string, string> | undefined {
+    if (this.parsed !== undefined) return this.parsed.metadata?.labels;
+    if (this.scannedLabels === NOT_SCANNED) {
+      const scanned = scanStoredLabels(this.value);
+      if (scanned === NOT_SCANNED) return this.obj.metadata?.labels;
+      this.scannedLabels = scanned;
+    }
+    return this.scannedLabels;
   }
 
   /** a private copy the caller may change */
@@ -59,10 +74,23 @@ export function withResourceVersion(value: string, rev: number): string {
 
 /** the canonical stored form: apiVersion, kind, metadata (minus resourceVersion) first */
 export function toStoredValue(obj: KubeObject): string {
+  if (inStoredOrder(obj)) return JSON.stringify(obj);
   const { apiVersion, kind, metadata, ...rest } = obj as KubeObject & Record<string, unknown>;
   const { resourceVersion: _rv, ...meta } = metadata ?? {};
   void _rv;
   return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+}
+
+/** true when `obj` already has the stored form's key order and no resourceVersion (most
+ *  writes: clients send apiVersion, kind, metadata first), so it can be encoded as it is */
+function inStoredOrder(obj: KubeObject): boolean {
+  let i = 0;
+  for (const k in obj) {
+    if (k !== (i === 0 ? 'apiVersion' : i === 1 ? 'kind' : 'metadata')) return false;
+    if (++i === 3) break;
+  }
+  const meta = obj.metadata as unknown;
+  return i === 3 && meta !== null && typeof meta === 'object' && !Array.isArray(meta) && (meta as { resourceVersion?: unknown }).resourceVersion === undefined;
 }
 
 /** the JSON a write already made of an object it returns (stored value + resourceVersion),

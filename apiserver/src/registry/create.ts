@@ -64,7 +64,8 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     info.strategy.prepareForCreate?.(obj);
     if (isPods(info)) preparePodForCreate(obj);
     if (isNamespaces(info)) prepareNamespaceForCreate(obj);
-    info.definition?.setDefaults(obj);
+    // well-typed: the schema passed here, so validation below need not parse it again
+    const wellTyped = info.definition?.setDefaults(obj) ?? false;
     if (!ctx.applied) {
       delete meta.managedFields;
       const managed = managedFieldsAfterUpdate(undefined, obj, managerOf(ctx), 'Update', now, info.type);
@@ -72,14 +73,12 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     }
 
     await admitNamespace(core, info, ns, name);
-    const validate = (): void => {
-      const causes = [...(info.definition?.validate(obj) ?? []), ...(info.strategy.validate?.(obj) ?? [])];
-      if (!info.definition && !name) causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
-      throwIfInvalid(info, name, causes);
-    };
     // validated before admission, which may assume a well-formed object (and adds only
     // well-formed values)
-    validate();
+    const causes = [...(info.definition?.validate(obj, wellTyped) ?? [])];
+    if (info.strategy.validate) causes.push(...info.strategy.validate(obj));
+    if (!info.definition && !name) causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
+    throwIfInvalid(info, name, causes);
     if (isPods(info)) {
       admitPod(obj);
       await admitPodPriority(core, obj, given, generated ? base.metadata.generateName! : name);

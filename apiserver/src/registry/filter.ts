@@ -6,7 +6,14 @@
 import { badRequest } from '@kubesim/shared';
 import type { KindDefinition, KubeObject } from '@kubesim/shared';
 
-export type ObjectFilter = (obj: KubeObject) => boolean;
+/** a predicate over objects; one made of label requirements alone also answers from the
+ *  labels (`byLabels`), so a list need not parse objects it only filters by label */
+export type ObjectFilter = ((obj: KubeObject) => boolean) & { byLabels?: (labels: Record<string, string> | undefined) => boolean };
+
+/** `filter` applied to a stored object: from its labels when that is enough */
+export function matches(filter: ObjectFilter, o: { readonly obj: KubeObject; readonly labels: Record<string, string> | undefined }): boolean {
+  return filter.byLabels ? filter.byLabels(o.labels) : filter(o.obj);
+}
 
 type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] }
@@ -146,10 +153,13 @@ function fieldValue(obj: KubeObject, path: string): string {
   return path === 'spec.unschedulable' || path === 'spec.hostNetwork' ? 'false' : '';
 }
 
-function baseFields(obj: KubeObject, namespaced: boolean): Record<string, string> {
-  const f: Record<string, string> = { 'metadata.name': obj.metadata?.name ?? '' };
-  if (namespaced) f['metadata.namespace'] = obj.metadata?.namespace ?? '';
-  return f;
+/** the definition's selectable fields of `obj`; undefined when it has none or fails */
+function selectableFieldsOf(definition: KindDefinition | undefined, obj: KubeObject): Record<string, string> | undefined {
+  try {
+    return definition?.selectableFields(obj);
+  } catch {
+    return undefined; // fall back to the path values
+  }
 }
 
 /**
@@ -168,40 +178,41 @@ export function makeFilter(
   const reqs = parseLabelSelector(labelSelector ?? '');
   const terms = parseFieldSelector(fieldSelector ?? '');
   if (reqs.length === 0 && terms.length === 0) return undefined;
-  if (terms.length > 0) {
-    const known = new Set(['metadata.name', 'metadata.namespace', ...(SELECTABLE[`${apiVersion}/${kind}`] ?? [])]);
-    if (definition) {
-      try {
-        for (const k of Object.keys(definition.selectableFields({ metadata: {}, spec: {}, status: {} } as unknown as KubeObject))) known.add(k);
-      } catch {
-        // a definition that cannot describe an empty object: only metadata fields
-      }
-    }
-    for (const t of terms) {
-      if (!known.has(t.field)) throw badRequest(`field label not supported: ${t.field}`);
+  if (terms.length === 0) {
+    const byLabels = (labels: Record<string, string> | undefined): boolean => labelsMatch(reqs, labels);
+    const filter: ObjectFilter = (obj) => byLabels(obj.metadata?.labels);
+    filter.byLabels = byLabels;
+    return filter;
+  }
+  const known = new Set(['metadata.name', 'metadata.namespace', ...(SELECTABLE[`${apiVersion}/${kind}`] ?? [])]);
+  if (definition) {
+    try {
+      for (const k of Object.keys(definition.selectableFields({ metadata: {}, spec: {}, status: {} } as unknown as KubeObject))) known.add(k);
+    } catch {
+      // a definition that cannot describe an empty object: only metadata fields
     }
   }
-  const staticFields = SELECTABLE[`${apiVersion}/${kind}`] ?? [];
-  const fieldsOf = (obj: KubeObject): Record<string, string> => {
-    const f: Record<string, string> = {};
-    for (const path of staticFields) f[path] = fieldValue(obj, path);
-    if (definition) {
-      try {
-        Object.assign(f, definition.selectableFields(obj));
-      } catch {
-        // fall back to the path values
-      }
-    }
-    return Object.assign(f, baseFields(obj, namespaced));
-  };
+  for (const t of terms) {
+    if (!known.has(t.field)) throw badRequest(`field label not supported: ${t.field}`);
+  }
+  const staticFields = new Set(SELECTABLE[`${apiVersion}/${kind}`] ?? []);
+  // A field's value, by precedence: metadata name/namespace, then the definition's
+  // selectable fields, then the path itself for the static list, else ''. The definition's
+  // fields are computed only when a term needs them (watch fan-out runs this once per
+  // watcher per event), and with no closure made per call.
   return (obj) => {
     if (reqs.length && !labelsMatch(reqs, obj.metadata?.labels)) return false;
-    if (terms.length) {
-      const f = fieldsOf(obj);
-      for (const t of terms) {
-        const v = f[t.field] ?? '';
-        if (t.negate ? v === t.value : v !== t.value) return false;
+    let defined: Record<string, string> | undefined | null = null;
+    for (const t of terms) {
+      let v: string;
+      if (t.field === 'metadata.name') v = obj.metadata?.name ?? '';
+      else if (t.field === 'metadata.namespace' && namespaced) v = obj.metadata?.namespace ?? '';
+      else {
+        if (defined === null) defined = selectableFieldsOf(definition, obj);
+        if (defined && Object.hasOwn(defined, t.field)) v = defined[t.field] ?? '';
+        else v = staticFields.has(t.field) ? fieldValue(obj, t.field) : '';
       }
+      if (t.negate ? v === t.value : v !== t.value) return false;
     }
     return true;
   };

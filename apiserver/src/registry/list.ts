@@ -13,7 +13,7 @@ import { CachedObject } from './cached-object.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { parseResourceVersion, storeReadError } from './core.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
-import { makeFilter } from './filter.ts';
+import { makeFilter, matches } from './filter.ts';
 import type { ObjectFilter } from './filter.ts';
 import { listPrefix } from './keys.ts';
 
@@ -90,7 +90,7 @@ function fromSnapshot(core: RegistryCore, info: ResourceInfo, prefix: string, li
   for (; i < all.length; i++) {
     if (limit && items.length >= limit) break;
     const o = all[i]!;
-    if (!filter || filter(o.obj)) items.push(o);
+    if (!filter || matches(filter, o)) items.push(o);
   }
   const result: ListResult = { items, revision: snap.revision };
   if (limit && i < all.length && items.length > 0) {
@@ -125,7 +125,7 @@ async function fromStore(core: RegistryCore, prefix: string, revision: number | 
       }
       lastKey = kv.key;
       const o = new CachedObject(kv.key, kv.modRevision, kv.createRevision, kv.value);
-      if (!filter || filter(o.obj)) items.push(o);
+      if (!filter || matches(filter, o)) items.push(o);
     }
     if (stoppedEarly) {
       more = true;

@@ -37,6 +37,7 @@ import type { WatchHandle, WatchSink } from './watch.ts';
 import type { WriteContext } from './write-common.ts';
 import { isPlainObject } from './objects.ts';
 import './kinds/jobs.ts'; // registers the Job selector hook (extendStrategy)
+import './kinds/resourcequotas.ts'; // registers the ResourceQuota status hooks (extendStrategy)
 
 export type { RegistryOptions, UserInfo } from './core.ts';
 export type { WatchSink, WatchHandle } from './watch.ts';

@@ -23,6 +23,8 @@ export interface Strategy {
   ttlSeconds?: number;
   /** PrepareForCreate: reset what clients may not set (usually status) */
   prepareForCreate?(obj: KubeObject): void;
+  /** PrepareForUpdate of the main resource (not a subresource), after the old status was kept */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** extra checks Kubernetes makes beyond the KindDefinition */
   validate?(obj: KubeObject): StatusCause[];
   /** grace period for a delete: > 0 means graceful (pods); undefined means immediate */

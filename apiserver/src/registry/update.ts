@@ -216,6 +216,7 @@ export async function applyUpdate(
       if (st === undefined) delete next['status'];
       else next['status'] = clone(st);
     }
+    if (sub === undefined) info.strategy.prepareForUpdate?.(next, old);
   }
   core.stamp(info, next);
   const meta = next.metadata;
@@ -236,7 +237,8 @@ export async function applyUpdate(
   const isService = info.type.group === '' && info.type.resource === 'services';
   if (isService && sub === undefined) patchAllocatedServiceValues(next as unknown as Service, old as unknown as Service);
   if (info.type.group === '' && info.type.resource === 'pods' && sub === undefined) keepPodPriority(next, old);
-  info.definition?.setDefaults(next);
+  // well-typed: the schema passed here, so validation below need not parse it again
+  const wellTyped = info.definition?.setDefaults(next) ?? false;
   if (info.strategy.usesGeneration && !deepEqual(specPart(next), specPart(old))) meta.generation = (oldMeta.generation ?? 0) + 1;
   if (!ctx.applied) {
     // an empty list is Kubernetes' way to reset them: the object then has none
@@ -247,7 +249,7 @@ export async function applyUpdate(
 
   const oldForValidation = clone(old);
   const trusted = isTrusted(sub);
-  const causes = (trusted ? info.definition?.validate(next) : info.definition?.validateUpdate(next, oldForValidation)) ?? [];
+  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, oldForValidation, wellTyped)) ?? [];
   if (info.strategy.validate) causes.push(...info.strategy.validate(next));
   throwIfInvalid(info, name, causes);
 

@@ -28,8 +28,17 @@ export interface CacheEvent {
   object: CachedObject;
   /** the state before a put (undefined for a creation) or before a delete */
   prev: CachedObject | undefined;
-  /** memo of serialized event lines, shared by all watchers */
-  memo?: Map<string, Buffer>;
+  /** the event's encodings per watch event type (ADDED, MODIFIED, DELETED), made once and
+   *  shared by all watchers (see watch.ts) */
+  memo?: Map<string, EventEncoding>;
+}
+
+/** one watch event's serialized forms, each made on first use */
+export interface EventEncoding {
+  /** `{"type":T,"object":O}\n` */
+  line: () => Buffer;
+  /** the line framed as one HTTP/1.1 chunk */
+  chunk: () => Buffer;
 }
 
 export interface Subscriber {

@@ -12,10 +12,11 @@ import { isCompacted } from '@kubesim/store';
 import type { CachedObject } from './cached-object.ts';
 import { parseResourceVersion } from './core.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
+import { matches } from './filter.ts';
 import { filterFor } from './list.ts';
 import { listPrefix } from './keys.ts';
 import { eventFromStore } from './watch-cache.ts';
-import type { CacheEvent } from './watch-cache.ts';
+import type { CacheEvent, EventEncoding } from './watch-cache.ts';
 
 export interface WatchSink {
   /** one event; `line()` is the shared serialized form `{"type":T,"object":O}\n` (UTF-8,
@@ -49,32 +50,27 @@ export function frameChunk(data: Buffer): Buffer {
   return out;
 }
 
-/** the event's serialized line and its chunk, memoized on the cache event (shared by every
- *  watcher of that event) */
-function encoders(ev: CacheEvent | undefined, type: string, obj: CachedObject): [() => Buffer, () => Buffer] {
-  let own: Buffer | undefined;
-  let ownChunk: Buffer | undefined;
-  const line = (): Buffer => {
-    if (!ev) return (own ??= Buffer.from(`{"type":"${type}","object":${obj.json}}\n`));
-    ev.memo ??= new Map();
-    let b = ev.memo.get(type);
-    if (b === undefined) {
-      b = Buffer.from(`{"type":"${type}","object":${obj.json}}\n`);
-      ev.memo.set(type, b);
-    }
-    return b;
+/** the serialized line and chunk of `obj` as a `type` event, made on first use */
+function encodingOf(type: string, obj: CachedObject): EventEncoding {
+  let line: Buffer | undefined;
+  let chunk: Buffer | undefined;
+  const enc: EventEncoding = {
+    line: () => (line ??= Buffer.from(`{"type":"${type}","object":${obj.json}}\n`)),
+    chunk: () => (chunk ??= frameChunk(enc.line())),
   };
-  const chunk = (): Buffer => {
-    if (!ev) return (ownChunk ??= frameChunk(line()));
-    const key = `${type}/chunk`;
-    let b = ev.memo?.get(key);
-    if (b === undefined) {
-      b = frameChunk(line());
-      ev.memo!.set(key, b);
-    }
-    return b;
-  };
-  return [line, chunk];
+  return enc;
+}
+
+/** the encoding of a cache event as a `type` event, memoized on the event: every watcher
+ *  of that event shares the functions and the bytes they make */
+function encodingFor(ev: CacheEvent, type: string): EventEncoding {
+  ev.memo ??= new Map();
+  let enc = ev.memo.get(type);
+  if (enc === undefined) {
+    enc = encodingOf(type, ev.object);
+    ev.memo.set(type, enc);
+  }
+  return enc;
 }
 
 export function tooOld(rv: number, oldest: number): ApiError {
@@ -118,16 +114,19 @@ export async function startWatch(core: RegistryCore, info: ResourceInfo, opts: W
     if (done || !ev.key.startsWith(keyPrefix)) return;
     lastRev = ev.revision;
     if (ev.type === 'put') {
-      const now = !filter || filter(ev.object.obj);
-      const before = ev.prev !== undefined && (!filter || filter(ev.prev.obj));
+      const now = !filter || matches(filter, ev.object);
+      const before = ev.prev !== undefined && (!filter || matches(filter, ev.prev));
       if (now) {
         const type = before ? 'MODIFIED' : 'ADDED';
-        sink.send(type, ev.object, ...encoders(ev, type, ev.object));
+        const enc = encodingFor(ev, type);
+        sink.send(type, ev.object, enc.line, enc.chunk);
       } else if (before) {
-        sink.send('DELETED', ev.object, ...encoders(ev, 'DELETED', ev.object));
+        const enc = encodingFor(ev, 'DELETED');
+        sink.send('DELETED', ev.object, enc.line, enc.chunk);
       }
-    } else if (!filter || (ev.prev && filter(ev.prev.obj))) {
-      sink.send('DELETED', ev.object, ...encoders(ev, 'DELETED', ev.object));
+    } else if (!filter || (ev.prev && matches(filter, ev.prev))) {
+      const enc = encodingFor(ev, 'DELETED');
+      sink.send('DELETED', ev.object, enc.line, enc.chunk);
     }
   };
 
@@ -136,7 +135,11 @@ export async function startWatch(core: RegistryCore, info: ResourceInfo, opts: W
     else if (rv > 0) await core.cache.waitForRevision(rv, 3000);
     // from here to subscribe() nothing awaits: the snapshot and the subscription meet exactly
     const snap = core.cache.snapshot(info.prefix, keyPrefix);
-    for (const o of snap.items) if (!filter || filter(o.obj)) sink.send('ADDED', o, ...encoders(undefined, 'ADDED', o));
+    for (const o of snap.items) {
+      if (filter && !matches(filter, o)) continue;
+      const enc = encodingOf('ADDED', o);
+      sink.send('ADDED', o, enc.line, enc.chunk);
+    }
     lastRev = snap.revision;
     unsubscribe = core.cache.subscribe({ resourcePrefix: info.prefix, deliver, terminate: fail }, snap.revision);
     if (opts.sendInitialEvents === true) sink.bookmark(snap.revision, true);

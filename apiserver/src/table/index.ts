@@ -33,6 +33,8 @@ import {
   replicaSetPrinter,
   statefulSetPrinter,
 } from './workloads.ts';
+import { limitRangePrinter, resourceQuotaPrinter } from './quota.ts';
+import { roleBindingPrinter, rolePrinter } from './rbac.ts';
 import { since } from './duration.ts';
 
 export { humanDuration } from './duration.ts';
@@ -51,6 +53,8 @@ const printers: Record<string, Printer> = {
   persistentvolumes: persistentVolumePrinter,
   persistentvolumeclaims: persistentVolumeClaimPrinter,
   serviceaccounts: serviceAccountPrinter,
+  resourcequotas: resourceQuotaPrinter,
+  limitranges: limitRangePrinter,
   'apps/deployments': deploymentPrinter,
   'apps/replicasets': replicaSetPrinter,
   'apps/statefulsets': statefulSetPrinter,
@@ -64,6 +68,10 @@ const printers: Record<string, Printer> = {
   'scheduling.k8s.io/priorityclasses': priorityClassPrinter,
   'events.k8s.io/events': eventPrinter,
   'storage.k8s.io/storageclasses': storageClassPrinter,
+  'rbac.authorization.k8s.io/roles': rolePrinter,
+  'rbac.authorization.k8s.io/clusterroles': rolePrinter,
+  'rbac.authorization.k8s.io/rolebindings': roleBindingPrinter,
+  'rbac.authorization.k8s.io/clusterrolebindings': roleBindingPrinter,
 };
 
 const defaultPrinter: Printer = {

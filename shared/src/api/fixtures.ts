@@ -80,6 +80,27 @@ export const minimalObjects: Record<ResourceName, KubeObject & Record<string, un
     action: 'Binding', reason: 'Scheduled', type: 'Normal', regarding: { kind: 'Pod', namespace: 'default', name: 'web' },
   },
   storageclasses: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'kubesim.io/hostpath' },
+  resourcequotas: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', ...ns }, spec: { hard: { pods: '10', 'requests.cpu': '4' } } },
+  limitranges: {
+    apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits', ...ns },
+    spec: { limits: [{ type: 'Container', max: { cpu: '2' }, min: { cpu: '100m' } }] },
+  },
+  roles: {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'pod-reader', ...ns },
+    rules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }],
+  },
+  rolebindings: {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'read-pods', ...ns },
+    subjects: [{ kind: 'User', name: 'alice' }], roleRef: { kind: 'Role', name: 'pod-reader' },
+  },
+  clusterroles: {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'node-reader' },
+    rules: [{ verbs: ['get'], apiGroups: [''], resources: ['nodes'] }],
+  },
+  clusterrolebindings: {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'read-nodes' },
+    subjects: [{ kind: 'Group', name: 'ops' }], roleRef: { kind: 'ClusterRole', name: 'node-reader' },
+  },
 };
 
 /** a fresh copy of the minimal object of `resource`, with `over` deep-merged in */

@@ -13,12 +13,15 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   type: ResourceType<T>;
   /** the object's shape; unknown fields pass through (the apiserver prunes or rejects per fieldValidation) */
   schema: z.ZodType<T>;
-  /** fill in Kubernetes' defaults, in place (idempotent) */
-  setDefaults(obj: T): void;
-  /** causes for an invalid new object (field paths like `spec.replicas`); [] when valid */
-  validate(obj: T): StatusCause[];
-  /** causes for an invalid update, incl. changes to immutable fields */
-  validateUpdate(obj: T, old: T): StatusCause[];
+  /** fill in Kubernetes' defaults, in place (idempotent); true when the object is
+   *  well-typed (it passed the schema, so the defaults were applied) */
+  setDefaults(obj: T): boolean;
+  /** causes for an invalid new object (field paths like `spec.replicas`); [] when valid.
+   *  `wellTyped`: setDefaults returned true for this object and only well-typed values were
+   *  set on it since (the registry's own fields), so the schema pass is not repeated */
+  validate(obj: T, wellTyped?: boolean): StatusCause[];
+  /** causes for an invalid update, incl. changes to immutable fields (`wellTyped` as for validate) */
+  validateUpdate(obj: T, old: T, wellTyped?: boolean): StatusCause[];
   /** the values field selectors may test, e.g. `{ 'spec.nodeName': 'node-1', 'status.phase': 'Running' }`
    *  (metadata.name and metadata.namespace are added by the caller) */
   selectableFields(obj: T): Record<string, string>;

@@ -28,6 +28,10 @@ import { podDisruptionBudgetKind } from './policy/poddisruptionbudget.ts';
 import { priorityClassKind } from './scheduling/priorityclass.ts';
 import { eventV1Kind } from './events/event.ts';
 import { storageClassKind } from './storage/storageclass.ts';
+import { resourceQuotaKind } from './core/resourcequota.ts';
+import { limitRangeKind } from './core/limitrange.ts';
+import { clusterRoleKind, roleKind } from './rbac/role.ts';
+import { clusterRoleBindingKind, roleBindingKind } from './rbac/rolebinding.ts';
 
 type Definitions = { [R in ResourceName]: KindDefinition<NonNullable<(typeof resources)[R]['__type']>> };
 
@@ -43,6 +47,8 @@ export const kindDefinitions: Definitions = {
   persistentvolumes: persistentVolumeKind,
   persistentvolumeclaims: persistentVolumeClaimKind,
   serviceaccounts: serviceAccountKind,
+  resourcequotas: resourceQuotaKind,
+  limitranges: limitRangeKind,
   deployments: deploymentKind,
   replicasets: replicaSetKind,
   statefulsets: statefulSetKind,
@@ -56,6 +62,10 @@ export const kindDefinitions: Definitions = {
   priorityclasses: priorityClassKind,
   eventsV1: eventV1Kind,
   storageclasses: storageClassKind,
+  roles: roleKind,
+  rolebindings: roleBindingKind,
+  clusterroles: clusterRoleKind,
+  clusterrolebindings: clusterRoleBindingKind,
 };
 
 const byType = new Map<ResourceType, KindDefinition>(

@@ -28,6 +28,10 @@ import type { PodDisruptionBudget } from './policy/poddisruptionbudget.ts';
 import type { PriorityClass } from './scheduling/priorityclass.ts';
 import type { EventV1 } from './events/event.ts';
 import type { StorageClass } from './storage/storageclass.ts';
+import type { ResourceQuota } from './core/resourcequota.ts';
+import type { LimitRange } from './core/limitrange.ts';
+import type { ClusterRole, Role } from './rbac/role.ts';
+import type { ClusterRoleBinding, RoleBinding } from './rbac/rolebinding.ts';
 
 export interface ResourceType<T extends KubeObject = KubeObject> {
   group: string;
@@ -84,6 +88,8 @@ export const resources = {
   persistentvolumes: def<PersistentVolume>('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
   persistentvolumeclaims: def<PersistentVolumeClaim>('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
   serviceaccounts: def<ServiceAccount>('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
+  resourcequotas: def<ResourceQuota>('', 'v1', 'ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: ['status'] }),
+  limitranges: def<LimitRange>('', 'v1', 'LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
   deployments: def<Deployment>('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: all, subresources: ['status', 'scale'] }),
   replicasets: def<ReplicaSet>('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: all, subresources: ['status', 'scale'] }),
   statefulsets: def<StatefulSet>('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: all, subresources: ['status', 'scale'] }),
@@ -97,6 +103,10 @@ export const resources = {
   priorityclasses: def<PriorityClass>('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
   eventsV1: def<EventV1>('events.k8s.io', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   storageclasses: def<StorageClass>('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
+  roles: def<Role>('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  rolebindings: def<RoleBinding>('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  clusterroles: def<ClusterRole>('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  clusterrolebindings: def<ClusterRoleBinding>('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
 } as const;
 
 export type ResourceName = keyof typeof resources;

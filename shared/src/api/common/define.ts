@@ -2,7 +2,8 @@
 // JSON nulls dropped (Go decodes `null` as "unset"), schema type errors turned into causes
 // (`spec.replicas: Invalid value: "abc": must be of type integer`), ObjectMeta checks by the
 // kind's name rule, and defaulting only on well-typed objects (so it never crashes on
-// input the validator will reject). Kind validators may assume the schema passed.
+// input the validator will reject). Kind validators may assume the schema passed. A write
+// checks types once (type-check.ts, else zod): setDefaults reports it, validate trusts it.
 
 import type { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -12,6 +13,7 @@ import type { ResourceType } from '../resources.ts';
 import { fieldInvalid, fieldRequired } from '../validation/field.ts';
 import { nameIsDNSSubdomain } from '../../meta/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate, type NameValidator } from './object-meta.ts';
+import { typeCheckerFor, type TypeCheck } from './type-check.ts';
 
 export interface KindParts<T extends KubeObject> {
   type: ResourceType<T>;
@@ -29,6 +31,14 @@ export interface KindParts<T extends KubeObject> {
 export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefinition<T> {
   const { type, schema } = parts;
   const nameRule = parts.nameRule ?? nameIsDNSSubdomain;
+  // the schema check without zod's output copy; zod decides (and explains) what it cannot vouch for
+  let fastCheck: TypeCheck | null | undefined;
+  const surelyWellTyped = (o: unknown): boolean => {
+    if (fastCheck === undefined) fastCheck = typeCheckerFor(schema) ?? null;
+    return fastCheck !== null && fastCheck(o);
+  };
+  const passesSchema = (o: unknown): boolean => surelyWellTyped(o) || schema.safeParse(o).success;
+  const typeCausesOf = (o: unknown): StatusCause[] => (surelyWellTyped(o) ? [] : schemaCauses(schema, o));
   const validateNew = (o: T): StatusCause[] => [
     ...validateObjectMeta(o.metadata, type.namespaced, nameRule),
     ...(parts.validate?.(o) ?? []),
@@ -36,22 +46,25 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
   return {
     type,
     schema,
-    setDefaults(obj: T): void {
+    setDefaults(obj: T): boolean {
       dropNulls(obj);
-      if (schema.safeParse(obj).success) parts.defaults?.(obj);
+      if (!passesSchema(obj)) return false;
+      parts.defaults?.(obj);
+      return true;
     },
-    validate(obj: T): StatusCause[] {
-      const o = withoutNulls(obj);
-      const typeCauses = schemaCauses(schema, o);
+    validate(obj: T, wellTyped = false): StatusCause[] {
+      // setDefaults dropped the nulls of an object it found well-typed
+      const o = wellTyped ? obj : withoutNulls(obj);
+      const typeCauses = wellTyped ? [] : typeCausesOf(o);
       return typeCauses.length ? typeCauses : validateNew(o);
     },
-    validateUpdate(obj: T, old: T): StatusCause[] {
-      const o = withoutNulls(obj);
-      const typeCauses = schemaCauses(schema, o);
+    validateUpdate(obj: T, old: T, wellTyped = false): StatusCause[] {
+      const o = wellTyped ? obj : withoutNulls(obj);
+      const typeCauses = wellTyped ? [] : typeCausesOf(o);
       if (typeCauses.length) return typeCauses;
       const causes = [...validateObjectMetaUpdate(o.metadata, old.metadata ?? {}), ...validateNew(o)];
       const prev = withoutNulls(old);
-      if (schema.safeParse(prev).success) causes.push(...(parts.validateUpdate?.(o, prev) ?? []));
+      if (passesSchema(prev)) causes.push(...(parts.validateUpdate?.(o, prev) ?? []));
       return causes;
     },
     selectableFields(obj: T): Record<string, string> {

@@ -45,11 +45,19 @@ const UNREACHABLE = 'node.kubernetes.io/unreachable';
 export function addDefaultTolerations(pod: Pod, seconds = 300): void {
   if (!pod.spec) return;
   const tolerations = (pod.spec.tolerations ??= []);
-  const covers = (key: string): boolean =>
-    tolerations.some((t) => (t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
-  for (const key of [NOT_READY, UNREACHABLE]) {
-    if (!covers(key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+  for (const key of DEFAULT_TOLERATION_KEYS) {
+    if (!toleratesNoExecute(tolerations, key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
   }
+}
+
+const DEFAULT_TOLERATION_KEYS = [NOT_READY, UNREACHABLE] as const;
+
+/** some toleration covers a NoExecute taint with this key (runs on every pod create) */
+function toleratesNoExecute(tolerations: readonly Toleration[], key: string): boolean {
+  for (const t of tolerations) {
+    if ((t.key === key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute')) return true;
+  }
+  return false;
 }
 
 const UPDATE_MESSAGE =
