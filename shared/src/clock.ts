@@ -17,9 +17,19 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+// formatTime is called for every condition and heartbeat, mostly for the same second over
+// and over in a simulation step: remember the last answer.
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** RFC 3339 with second precision, as Kubernetes writes metav1.Time. */
 export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 /** RFC 3339 with microseconds, as Kubernetes writes metav1.MicroTime. */

@@ -26,9 +26,13 @@ export class Trace {
     private readonly epoch: number,
   ) {}
 
+  /** whether an entry of this op would be kept (callers skip building the ones that would not) */
+  keeps(op: TraceOp): boolean {
+    return this.level === 'all' || (this.level === 'writes' && op !== 'watch');
+  }
+
   record(e: Omit<TraceEntry, 't'> & { t: number }): void {
-    if (this.level === 'none') return;
-    if (this.level === 'writes' && e.op === 'watch') return;
+    if (!this.keeps(e.op)) return;
     this.entries.push({ ...e, t: e.t - this.epoch });
   }
 

@@ -41,6 +41,7 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
     if (ms > 0) await clock.sleep(ms);
   };
   const note = (op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, extra: { detail?: string; resourceVersion?: string | undefined; error?: string } = {}): void => {
+    if (!trace.keeps(op)) return;
     trace.record({
       t: clock.now(),
       component,
@@ -54,7 +55,8 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
     });
   };
   async function write<R>(op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, call: () => Promise<R>, detail?: string): Promise<R> {
-    await delay();
+    await delay(); // even without latency: one turn, so components interleave as they always have
+    if (!trace.keeps(op)) return await call(); // the same turns as below, whatever the trace keeps
     try {
       const out = await call();
       const rv = (out as KubeObject | undefined)?.metadata?.resourceVersion;
@@ -97,8 +99,9 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
         },
         async *[Symbol.asyncIterator](): AsyncGenerator<WatchEvent<T>> {
           try {
+            const traced = trace.keeps('watch');
             for await (const ev of stream) {
-              note('watch', type, ev.object.metadata?.namespace, ev.object.metadata?.name, { detail: ev.type, resourceVersion: ev.object.metadata?.resourceVersion });
+              if (traced) note('watch', type, ev.object.metadata?.namespace, ev.object.metadata?.name, { detail: ev.type, resourceVersion: ev.object.metadata?.resourceVersion });
               yield ev;
             }
           } finally {

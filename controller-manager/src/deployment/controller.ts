@@ -92,7 +92,8 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
 async function syncDeployment(ctx: ControllerContext, caches: Caches, key: string): Promise<void | ReconcileResult> {
   const cached = caches.deployments.store.get(key);
   if (!cached) return;
-  let d = structuredClone(cached) as Deployment;
+  // read from the (frozen) cache; every write below sends a new object built around it
+  let d: Deployment = cached;
   const namespace = d.metadata.namespace ?? 'default';
 
   const selector = d.spec?.selector;

@@ -28,3 +28,38 @@ describe('equalIgnoreHash', () => {
     expect(equalIgnoreHash(a, { metadata: { labels: { app: 'db' } }, spec: {} })).toBe(false);
   });
 });
+
+describe('equalIgnoreHash against canonical JSON', () => {
+  // the reference: canonical JSON of both templates with the hash label (and labels left empty) removed
+  const strip = (t: unknown): unknown => {
+    const copy = structuredClone(t) as { metadata?: { labels?: Record<string, string> } } | undefined;
+    if (copy?.metadata?.labels) {
+      delete copy.metadata.labels['pod-template-hash'];
+      if (Object.keys(copy.metadata.labels).length === 0) delete copy.metadata.labels;
+    }
+    return copy;
+  };
+  const canonicalOf = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(canonicalOf).join(',')}]`;
+    if (v && typeof v === 'object') {
+      const rec = v as Record<string, unknown>;
+      return `{${Object.keys(rec).filter((k) => rec[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalOf(rec[k])}`).join(',')}}`;
+    }
+    return JSON.stringify(v) ?? 'null';
+  };
+  const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'pod-template-hash'), fc.constantFrom('a', 'b'));
+  const template = fc.record(
+    { metadata: fc.record({ labels, annotations: fc.dictionary(fc.constantFrom('x', 'y'), fc.constantFrom('1', '2')) }, { requiredKeys: [] }), spec: fc.jsonValue({ maxDepth: 2 }) },
+    { requiredKeys: [] },
+  );
+
+  it('agrees with comparing canonical JSON, for templates and for anything else', () => {
+    fc.assert(
+      fc.property(fc.oneof(template, fc.jsonValue({ maxDepth: 2 })), fc.oneof(template, fc.jsonValue({ maxDepth: 2 })), (a, b) => {
+        expect(equalIgnoreHash(a, b)).toBe(canonicalOf(strip(a)) === canonicalOf(strip(b)));
+        expect(equalIgnoreHash(a, structuredClone(a))).toBe(true);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+});

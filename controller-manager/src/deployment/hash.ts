@@ -30,9 +30,46 @@ export function computePodTemplateHash(template: unknown, collisionCount?: numbe
   return safeEncode(String(fnv32a(canonical(template) + salt)));
 }
 
-/** Deep equality of two pod templates, ignoring the pod-template-hash label. */
+/** Deep equality of two pod templates, ignoring the pod-template-hash label (the same
+ *  answer as comparing their canonical JSON without it, without building the strings) */
 export function equalIgnoreHash(a: unknown, b: unknown): boolean {
-  return canonical(stripHash(a)) === canonical(stripHash(b));
+  if (!isRecord(a) || !isRecord(b)) return canonical(stripHash(a)) === canonical(stripHash(b));
+  return jsonEqual(withoutHashLabel(a), withoutHashLabel(b));
+}
+
+type Rec = Record<string, unknown>;
+const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** a shallow view of the template without the hash label (and without labels left empty) */
+function withoutHashLabel(t: Rec): Rec {
+  const meta = t['metadata'];
+  if (!isRecord(meta) || !isRecord(meta['labels'])) return t;
+  const { 'pod-template-hash': _hash, ...labels } = meta['labels'];
+  void _hash;
+  const { labels: _labels, ...rest } = meta;
+  void _labels;
+  return { ...t, metadata: Object.keys(labels).length > 0 ? { ...rest, labels } : rest };
+}
+
+/** equality as canonical JSON sees it: key order ignored, undefined members absent */
+function jsonEqual(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!jsonEqual(x[i], y[i])) return false;
+    return true;
+  }
+  if (isRecord(x) && isRecord(y)) {
+    let n = 0;
+    for (const k in x) {
+      if (x[k] === undefined) continue;
+      n++;
+      if (y[k] === undefined || !jsonEqual(x[k], y[k])) return false;
+    }
+    for (const k in y) if (y[k] !== undefined) n--;
+    return n === 0;
+  }
+  return (JSON.stringify(x) ?? 'null') === (JSON.stringify(y) ?? 'null');
 }
 
 function stripHash(t: unknown): unknown {

@@ -13,12 +13,11 @@
 import { createWorkQueue, finalStateOf, formatTime, isNotFound, resources, runController } from '@kubesim/shared';
 import type { KubeObject, Node, Pod, ReconcileResult, SharedInformer } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
-import { deepEqual } from '../canonical.ts';
 import { EvictionRateLimiter } from './eviction-limiter.ts';
 import { NodeHealthTracker, conditionsMarkedUnknown } from './health.ts';
 import type { LeaseLike } from './health.ts';
 import { ensureNodeNameIndex, podsOnNode } from './pods-by-node.ts';
-import { TAINT_NOT_READY, TAINT_UNREACHABLE, hasNoExecuteTaint, noExecuteTaintKey, noScheduleTaintKeys, nodeCondition, reconcileControllerTaints } from './taints.ts';
+import { TAINT_NOT_READY, TAINT_UNREACHABLE, hasNoExecuteTaint, noExecuteTaintKey, noScheduleTaintKeys, nodeCondition, reconcileControllerTaints, sameTaints } from './taints.ts';
 
 export const NODE_LIFECYCLE_CONTROLLER = 'node-lifecycle-controller';
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -117,7 +116,9 @@ async function syncNode(s: NodeLifecycleState, name: string): Promise<void | Rec
   const { health, first } = s.health.observe(cached, s.leaseInformer.store.get(`${NODE_LEASE_NAMESPACE}/${name}`), now);
   if (first) ctx.recorder.event(cached, 'Normal', 'RegisteredNode', `Node ${name} event: Registered Node ${name} in Controller`);
 
-  let node = structuredClone(cached) as Node;
+  // read straight from the (frozen) cache: most looks change nothing, and the writes below
+  // build new objects around the cached parts (the apiserver copies what it is sent)
+  let node: Node = cached;
   const grace = nodeCondition(node, 'Ready') ? s.gracePeriodMs : s.startupGracePeriodMs;
   if (now - health.probeTimestamp > grace) {
     const conditions = conditionsMarkedUnknown(node, formatTime(now));
@@ -142,7 +143,7 @@ async function syncNode(s: NodeLifecycleState, name: string): Promise<void | Rec
     }
   }
   const taints = reconcileControllerTaints(node.spec?.taints, noScheduleTaintKeys(node), noExecute, formatTime(now));
-  if (!deepEqual(taints, node.spec?.taints ?? [])) {
+  if (!sameTaints(taints, node.spec?.taints ?? [])) {
     const spec = { ...node.spec };
     if (taints.length) spec.taints = taints;
     else delete spec.taints;

@@ -42,7 +42,7 @@ export function noScheduleTaintKeys(node: Node): string[] {
     if (key) keys.push(key);
   }
   if (node.spec?.unschedulable) keys.push(TAINT_UNSCHEDULABLE);
-  return keys.sort();
+  return keys.length > 1 ? keys.sort() : keys;
 }
 
 /** the NoExecute taint key the Ready condition calls for (none while Ready or never reported) */
@@ -63,14 +63,17 @@ export function hasNoExecuteTaint(node: Node, key: string): boolean {
  * kept keeps its timeAdded, a new one gets `now`). Order: foreign taints first, as found.
  */
 export function reconcileControllerTaints(current: readonly Taint[] | undefined, noSchedule: readonly string[], noExecute: string | undefined, now: string): Taint[] {
-  const owned = (t: Taint): boolean => (t.effect === 'NoSchedule' && MANAGED_NO_SCHEDULE.has(t.key)) || (t.effect === 'NoExecute' && MANAGED_NO_EXECUTE.has(t.key));
-  const out = (current ?? []).filter((t) => !owned(t));
+  const out = current ? current.filter((t) => !ownedTaint(t)) : [];
   for (const key of noSchedule) out.push({ key, effect: 'NoSchedule' });
   if (noExecute) {
     const kept = current?.find((t) => t.key === noExecute && t.effect === 'NoExecute');
     out.push(kept ? { ...kept } : { key: noExecute, effect: 'NoExecute', timeAdded: now });
   }
   return out;
+}
+
+function ownedTaint(t: Taint): boolean {
+  return (t.effect === 'NoSchedule' && MANAGED_NO_SCHEDULE.has(t.key)) || (t.effect === 'NoExecute' && MANAGED_NO_EXECUTE.has(t.key));
 }
 
 /** the same taints in the same order (every field of a Taint compared; absent = undefined) */

@@ -6,9 +6,10 @@
 // kubesim: the same loop over shared informers; expectations count creations and
 // deletions (Kubernetes also tracks which pod UIDs it deleted); burst limit 500.
 
-import { runController, createWorkQueue, getControllerOf, labelSelectorAsSelector, metaNamespaceKey, finalStateOf, resources } from '@kubesim/shared';
+import { runController, createWorkQueue, labelSelectorAsSelector, metaNamespaceKey, finalStateOf, resources } from '@kubesim/shared';
 import type { Pod, ReplicaSet } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
+import { controllerRef, ensureControllerIndex } from '../controller-index.ts';
 import { ControllerExpectations } from './expectations.ts';
 import { syncReplicaSet } from './sync.ts';
 
@@ -17,6 +18,7 @@ export const REPLICASET_CONTROLLER = 'replicaset-controller';
 export function startReplicaSetController(ctx: ControllerContext): RunningController {
   const rsInformer = ctx.informers.forResource(resources.replicasets);
   const podInformer = ctx.informers.forResource(resources.pods);
+  ensureControllerIndex(podInformer);
   const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'replicaset' });
   const expectations = new ControllerExpectations(ctx.clock);
 
@@ -25,7 +27,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
   /** the ReplicaSet that controls this pod, or (for an orphan) every one that could adopt it */
   const ownersOf = (pod: Pod): string[] => {
     const ns = pod.metadata.namespace ?? '';
-    const ref = getControllerOf(pod);
+    const ref = controllerRef(pod);
     if (ref) {
       if (ref.kind !== 'ReplicaSet') return [];
       const rs = rsInformer.store.get(`${ns}/${ref.name}`);
@@ -49,7 +51,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
   podInformer.addEventHandler({
     onAdd: (pod) => {
       for (const key of ownersOf(pod)) {
-        if (getControllerOf(pod)) expectations.creationObserved(key);
+        if (controllerRef(pod)) expectations.creationObserved(key);
         queue.add(key);
       }
     },
@@ -57,7 +59,11 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
       if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) {
         for (const key of ownersOf(pod)) expectations.deletionObserved(key);
       }
-      for (const key of new Set([...ownersOf(old), ...ownersOf(pod)])) queue.add(key);
+      // once per owner: a key handed to a worker at once would be re-added by a second add
+      const before = ownersOf(old);
+      const after = ownersOf(pod);
+      for (const key of before) queue.add(key);
+      for (const key of after) if (!before.includes(key)) queue.add(key);
     },
     onDelete: (obj) => {
       const pod = finalStateOf(obj);

@@ -12,17 +12,17 @@ import { isPodAvailable, isPodReady } from '../pods.ts';
 type RSStatus = NonNullable<ReplicaSet['status']>;
 
 export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], manageError: unknown, now: number): RSStatus {
-  const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
+  const templateLabels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
   const minReady = rs.spec?.minReadySeconds ?? 0;
   let fullyLabeled = 0;
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
     const labels = pod.metadata.labels ?? {};
-    if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
+    if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
     if (isPodReady(pod)) {
       ready++;
-      if (isPodAvailable(pod, minReady, now)) available++;
+      if (minReady <= 0 || isPodAvailable(pod, minReady, now)) available++;
     }
   }
   const status: RSStatus = { replicas: pods.length };

@@ -3,7 +3,6 @@
 // caches and the key, so running it twice in a row makes the same writes at most once.
 
 import {
-  getControllerOf,
   isAlreadyExists,
   isConflict,
   isNotFound,
@@ -16,6 +15,7 @@ import {
 } from '@kubesim/shared';
 import type { Pod, ReplicaSet, ReconcileResult, SharedInformer } from '@kubesim/shared';
 import type { ControllerContext } from '../context.ts';
+import { controlledBy, controllerRef, hasOrphans } from '../controller-index.ts';
 import { isPodActive } from '../pods.ts';
 import type { ControllerExpectations } from './expectations.ts';
 import { podsToDelete } from './ranking.ts';
@@ -36,11 +36,15 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
     expectations.delete(key);
     return;
   }
-  const rs = structuredClone(cached) as ReplicaSet;
+  // the cached object is only read here; writes send new objects built around it
+  const rs = cached;
   const needsSync = expectations.satisfied(key);
   const namespace = rs.metadata.namespace ?? splitMetaNamespaceKey(key).namespace ?? 'default';
 
-  const candidates = podInformer.store.byIndex('namespace', namespace).filter(isPodActive);
+  // Kubernetes lists the namespace's pods and claims from them. Only pods this ReplicaSet
+  // controls and orphans can be claimed, so without orphans its own pods are all there is.
+  const scope = hasOrphans(podInformer, namespace) || !rs.metadata.uid ? podInformer.store.byIndex('namespace', namespace) : controlledBy(podInformer, namespace, rs.metadata.uid);
+  const candidates = scope.filter(isPodActive);
   const pods = await claimPods(ctx, rs, candidates);
 
   let manageError: unknown;
@@ -77,7 +81,7 @@ async function claimPods(ctx: ControllerContext, rs: ReplicaSet, candidates: Pod
   const selector = labelSelectorAsSelector(rs.spec?.selector);
   const owned: Pod[] = [];
   for (const pod of candidates) {
-    const ref = getControllerOf(pod);
+    const ref = controllerRef(pod);
     const matches = selector.matches(pod.metadata.labels ?? {});
     if (ref) {
       if (ref.uid !== rs.metadata.uid) continue;

@@ -47,6 +47,9 @@ export class NodeAgent {
   readonly #deps: NodeAgentDeps;
   #lease: Lease | undefined;
   #lastFingerprint = '';
+  /** what the last fingerprint was computed from (conditions revision, boot): while it
+   *  holds, the fingerprint cannot have changed and the status need not be rebuilt */
+  #lastFingerprintOf = '';
   #lastReport = Number.NEGATIVE_INFINITY;
   #timers: QueuedTimer[] = [];
   #registering: Promise<void> | undefined;
@@ -144,6 +147,7 @@ export class NodeAgent {
         this.uid = saved.metadata.uid;
         if (!saved.status?.conditions?.length) await this.#syncStatus(true);
         else {
+          this.#lastFingerprintOf = this.#fingerprintInputs();
           this.#lastFingerprint = statusFingerprint(nodeStatus(this.template, this.facts()));
           this.#lastReport = this.#deps.timers.now();
         }
@@ -217,16 +221,28 @@ export class NodeAgent {
     this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE }));
   }
 
+  /** everything but the heartbeat time that the status is built from and may change
+   *  (the template, address and port are fixed; an image change marks the status dirty) */
+  #fingerprintInputs(): string {
+    return `${this.conditions.revision}/${this.bootCount}`;
+  }
+
   async #syncStatus(force: boolean): Promise<void> {
     const { client, limiter, timers } = this.#deps;
     const now = timers.now();
+    const due = now - this.#lastReport >= STATUS_REPORT_MS;
+    const inputs = this.#fingerprintInputs();
+    if (!force && !due && !this.#statusDirty && inputs === this.#lastFingerprintOf) return;
     const status = nodeStatus(this.template, this.facts());
     const fp = statusFingerprint(status);
-    const due = now - this.#lastReport >= STATUS_REPORT_MS;
-    if (!force && !due && !this.#statusDirty && fp === this.#lastFingerprint) return;
+    if (!force && !due && !this.#statusDirty && fp === this.#lastFingerprint) {
+      this.#lastFingerprintOf = inputs;
+      return;
+    }
     this.#statusDirty = false;
     await limiter.run(() => client.patch(nodeType, this.name, { status }, { type: 'merge', subresource: 'status' }));
     this.#lastFingerprint = fp;
+    this.#lastFingerprintOf = inputs;
     this.#lastReport = now;
   }
 }

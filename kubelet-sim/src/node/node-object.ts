@@ -49,6 +49,12 @@ export const NODE_CONDITION_TYPES = ['MemoryPressure', 'DiskPressure', 'PIDPress
 /** The kubelet-owned node conditions of one node, with their transition times. */
 export class NodeConditions {
   #state = new Map<string, ConditionState & { since: number }>();
+  #revision = 0;
+
+  /** bumps on every change (a status built at the same revision differs only in heartbeat times) */
+  get revision(): number {
+    return this.#revision;
+  }
 
   constructor(now: number) {
     for (const t of NODE_CONDITION_TYPES) this.#state.set(t, { ...HEALTHY[t]!, since: now });
@@ -68,6 +74,7 @@ export class NodeConditions {
     const prev = this.#state.get(type);
     if (prev && prev.status === next.status && prev.reason === next.reason && prev.message === next.message) return false;
     this.#state.set(type, { ...next, since: prev && prev.status === next.status ? prev.since : now });
+    this.#revision++;
     return true;
   }
 
@@ -75,7 +82,9 @@ export class NodeConditions {
   reset(type: string, now: number): boolean {
     const healthy = HEALTHY[type];
     if (healthy) return this.set(type, healthy.status, now);
-    return this.#state.delete(type);
+    if (!this.#state.delete(type)) return false;
+    this.#revision++;
+    return true;
   }
 
   get(type: string): ConditionState | undefined {
@@ -107,8 +116,18 @@ export interface NodeFacts {
   bootCount: number;
 }
 
+// Node identities are hashed from names (and boot counts) every time a status is built;
+// the same few texts come back again and again, so the digests are remembered.
+const digests = new Map<string, string>();
+
 function stableHex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  let hex = digests.get(text);
+  if (hex === undefined) {
+    hex = createHash('sha256').update(text).digest('hex');
+    if (digests.size >= 100_000) digests.clear();
+    digests.set(text, hex);
+  }
+  return hex;
 }
 
 function uuidOf(text: string): string {

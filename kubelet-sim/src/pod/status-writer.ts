@@ -133,10 +133,7 @@ export class StatusWriter {
 
 /** 32-bit FNV-1a of a string, to tell whether a status changed */
 function hashText(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = 0x811c9dc5 | 0; // kept a 32-bit integer throughout (a double start deopts the loop)
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }

@@ -29,11 +29,27 @@ export function metaNamespaceIndexFunc(obj: KubeObject): string[] {
 }
 
 export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
+  if (value !== null && typeof value === 'object') freezeObject(value as object);
   return value;
+}
+
+// A frozen object was frozen whole (by this function), so the walk stops there: an object
+// shared by two cached objects is frozen once.
+function freezeObject(value: object): void {
+  if (Object.isFrozen(value)) return;
+  Object.freeze(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v !== null && typeof v === 'object') freezeObject(v);
+    }
+    return;
+  }
+  const rec = value as Record<string, unknown>;
+  for (const k in rec) {
+    const v = rec[k];
+    if (v !== null && typeof v === 'object') freezeObject(v);
+  }
 }
 
 /** what informer users may do with the cache: read */
@@ -136,7 +152,10 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
 
   #file(name: string, fn: IndexFunc<T>, key: string, obj: T): void {
     const idx = this.#indices.get(name)!;
-    for (const v of new Set(fn(obj))) {
+    const values = fn(obj);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (i > 0 && values.indexOf(v) < i) continue; // filed once per distinct value
       let keys = idx.get(v);
       if (!keys) idx.set(v, (keys = new Set()));
       keys.add(key);
@@ -146,7 +165,7 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
   #unfileAll(key: string, obj: T): void {
     for (const [name, fn] of this.#indexers) {
       const idx = this.#indices.get(name)!;
-      for (const v of new Set(fn(obj))) {
+      for (const v of fn(obj)) {
         const keys = idx.get(v);
         if (!keys) continue;
         keys.delete(key);

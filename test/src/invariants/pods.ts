@@ -11,10 +11,21 @@ export type ResourceList = Map<string, number>;
 
 type Requests = Record<string, string | number> | undefined;
 
+// Invariants run at every step over every pod, and a cluster holds a handful of distinct
+// quantities ("100m", "128Mi"): parse each once.
+const parsedQuantities = new Map<string, number>();
+
 /** cpu in millicores, everything else in base units (bytes, count) */
 export function quantityOf(resource: string, q: string | number): number {
-  const parsed = parseQuantity(q);
-  return resource === 'cpu' ? parsed.milliValue() : parsed.value();
+  const key = `${resource === 'cpu' ? 'm' : ''}${typeof q}:${q}`;
+  let n = parsedQuantities.get(key);
+  if (n === undefined) {
+    const parsed = parseQuantity(q);
+    n = resource === 'cpu' ? parsed.milliValue() : parsed.value();
+    if (parsedQuantities.size >= 10_000) parsedQuantities.clear();
+    parsedQuantities.set(key, n);
+  }
+  return n;
 }
 
 function addInto(into: ResourceList, reqs: Requests, sign = 1): void {
