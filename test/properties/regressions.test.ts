@@ -12,11 +12,13 @@ import {
   rolloutBounds,
   rolloutIncomplete,
   runFaultSchedule,
+  scheduledPodsRespectFilters,
+  spreadViolation,
   statefulSetIncomplete,
   statefulSetOrdering,
   withSimulation,
 } from '../src/index.ts';
-import type { DaemonSet, Deployment, KubeObject, StatefulSet } from '../src/types.ts';
+import type { DaemonSet, Deployment, KubeObject, Pod, StatefulSet } from '../src/types.ts';
 
 const daemonSet: DaemonSet = {
   apiVersion: 'apps/v1',
@@ -135,6 +137,32 @@ describe('regressions found by the property suites', () => {
         { at: 0, fault: { kind: 'expire-watches', component: 'scheduler', count: 1 } },
       ]);
       await eventually(sim, 'statefulset converged', (s) => statefulSetIncomplete(s, 'default', 'db'), '20m');
+    });
+  });
+
+  // scheduler.test.ts, seed 28923: four empty nodes, seven pods created in one wave, all
+  // bound within the first step. p-0 (spread maxSkew 1 on hostname over group g0) went to
+  // pool-1-1 while every node was empty; then p-2 (g0, nodeSelector disk=ssd: pool-1-1
+  // only) and p-3 (g0, no constraint) came to pool-1-1 and pool-0-0. The oracle judged p-0
+  // against the whole step, p-2 and p-3 included: "skew 2 > maxSkew 1". Kubernetes checks
+  // spread only when the constrained pod is placed, so the scheduler was right; the oracle
+  // now judges each pod against the pods bound before it (the view's bindingOrder).
+  it('judges topology spread against the pods bound before, not later pods of the same step', async () => {
+    const pool = (prefix: string, zones: string[], labels: Record<string, string> = {}, count = 1) =>
+      ({ namePrefix: prefix, count, capacity: { cpu: '1', memory: '2Gi', pods: '110' }, labels, taints: [], zones });
+    const nodes = { pools: [pool('pool-0', ['zone-c']), pool('pool-1', ['zone-c'], { 'kubesim.io/disk': 'ssd' }), pool('pool-2', ['zone-b', 'zone-c'], {}, 2)] };
+    const pod = (name: string, group: string, spec: Partial<NonNullable<Pod['spec']>> = {}): Pod =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { 'kubesim.io/group': group } }, spec: { containers: [{ name: 'app', image: 'nginx' }], terminationGracePeriodSeconds: 30, ...spec } }) as Pod;
+    const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'kubesim.io/group': 'g0' } } }] };
+    const pods = [pod('p-0', 'g0', spread), pod('p-1', 'g1'), pod('p-2', 'g0', { nodeSelector: { 'kubesim.io/disk': 'ssd' } }), pod('p-3', 'g0'), pod('p-4', 'g1'), pod('p-5', 'g1'), pod('p-6', 'g1')];
+    await withSimulation({ seed: 0, nodes, events: false, components: { 'controller-manager': false } }, async (sim) => {
+      checkInvariants(sim, [noNodeOvercommitted(), scheduledPodsRespectFilters()]);
+      await sim.apply(pods as KubeObject[]);
+      await sim.advance('20s');
+      // the case still arises: the end state skews p-0's domain, legitimately
+      const state = await sim.state();
+      const p0 = state.pods.find((p) => p.metadata.name === 'p-0')!;
+      expect(spreadViolation(p0, state.node(p0.spec!.nodeName!)!, state), 'p-0 no longer ends up on a skewed node: this test stopped covering the case').toMatch(/skew 2 > maxSkew 1/);
     });
   });
 });

@@ -3,8 +3,9 @@
 // fed by one watch per kind on an untraced in-process client. Observing never perturbs a
 // run: no timers, no writes, nothing in the trace. `sim.view()` starts it (once);
 // `view.state()` is a consistent snapshot after `sim.settle()` (every component has
-// reacted to the last step, and every watch event has reached the mirror).
-// Objects are the apiserver's private copies: read them, never change them.
+// reacted to the last step, and every watch event has reached the mirror). It also numbers
+// pods in the order they became bound (the apiserver's commit order), since one step may
+// bind several. Objects are the apiserver's private copies: read them, never change them.
 
 import { createInProcessClient } from '@kubesim/apiserver';
 import type { Registry } from '@kubesim/apiserver';
@@ -33,6 +34,12 @@ export interface ClusterState {
   readonly daemonSets: readonly DaemonSet[];
   readonly statefulSets: readonly StatefulSet[];
   readonly priorityClasses: readonly PriorityClassLike[];
+  /** pod uid → its place in the order pods became bound (bindings and creations with
+   *  spec.nodeName, as the apiserver committed them); a bound pod missing here (hand-made
+   *  states, pods bound before the view started) counts as bound before all the others.
+   *  After a relist of the view (rare: the watch cache was reset) pods bound meanwhile are
+   *  numbered in list order. */
+  readonly bindingOrder: ReadonlyMap<string, number>;
   node(name: string): Node | undefined;
   /** non-terminal pods (not Succeeded/Failed) bound to each node, terminating ones included */
   podsByNode(): ReadonlyMap<string, readonly Pod[]>;
@@ -55,6 +62,8 @@ const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.meta
 export class ClusterView {
   #revision = 0;
   readonly #maps = new Map<KindName, Map<string, KubeObject>>();
+  readonly #bindingOrder = new Map<string, number>();
+  #bindings = 0;
   readonly #streams = new Set<WatchStream>();
   #closed = false;
   #error: Error | undefined;
@@ -91,6 +100,7 @@ export class ClusterView {
           if (ev.type === 'ERROR') break;
           if (ev.type === 'ADDED' || ev.type === 'MODIFIED') map.set(keyOf(ev.object), ev.object);
           else if (ev.type === 'DELETED') map.delete(keyOf(ev.object));
+          if (name === 'pods') this.#numberBinding(ev.type, ev.object as Pod);
           this.#revision++;
         }
       } catch (err) {
@@ -102,6 +112,12 @@ export class ClusterView {
         stream.close();
       }
     }
+  }
+
+  #numberBinding(type: string, pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    if (type === 'DELETED') this.#bindingOrder.delete(uid);
+    else if (pod.spec?.nodeName && !this.#bindingOrder.has(uid)) this.#bindingOrder.set(uid, ++this.#bindings);
   }
 
   /** bumps with every applied watch event */
@@ -128,6 +144,7 @@ export class ClusterView {
         daemonSets: this.#list('daemonSets'),
         statefulSets: this.#list('statefulSets'),
         priorityClasses: this.#list('priorityClasses'),
+        bindingOrder: new Map(this.#bindingOrder),
       },
       { now, startTime: this.startTime, seed: this.seed, revision: this.#revision },
     );
@@ -163,6 +180,7 @@ export function clusterStateOf(objects: ClusterObjects, at: { now?: number; star
     daemonSets: objects.daemonSets ?? [],
     statefulSets: objects.statefulSets ?? [],
     priorityClasses: objects.priorityClasses ?? [],
+    bindingOrder: objects.bindingOrder ?? new Map(),
     node: (name) => nodeMap.get(name),
     podsByNode: () => {
       if (!byNode) {

@@ -2,7 +2,9 @@
 //   scheduledPodsRespectFilters — at the step a pod is first seen bound, the node passes
 //     every filter but resources (no-overcommit covers those): taints, unschedulable,
 //     node affinity, anti-affinity both ways, host ports, topology spread (not at steps
-//     where a counted pod left, since a departure can skew domains without any fault);
+//     where a counted pod left, since a departure can skew domains without any fault),
+//     judged against the pods bound before it (`bindingOrder`): a step may bind several,
+//     and a later pod without a spread constraint may skew domains legitimately;
 //   preemptionOnlyEvictsLowerPriority — every pod the scheduler deletes has a lower
 //     priority than some pod that was waiting to be scheduled (read from the trace);
 //   pendingPodsThatFit — the liveness oracle: pending pods that would fit a node now,
@@ -12,6 +14,7 @@
 
 import type { Node, Pod } from '@kubesim/shared';
 import type { Trace } from '../trace.ts';
+import { clusterStateOf } from '../view.ts';
 import type { ClusterState } from '../view.ts';
 import type { Invariant } from './types.ts';
 import { isActive, isBound, isTerminating, podKey } from './pods.ts';
@@ -35,21 +38,31 @@ export function scheduledPodsRespectFilters(opts: SchedulingInvariantOptions = {
       for (const p of state.pods) if (isBound(p) && !isTerminating(p)) nowCounted.add(p.metadata.uid ?? '');
       const someoneLeft = [...counted].some((uid) => !nowCounted.has(uid));
       counted = nowCounted;
-      for (const p of state.pods) {
-        const uid = p.metadata.uid ?? '';
-        if (!isBound(p) || checked.has(uid)) continue;
-        checked.add(uid);
+      const fresh = state.pods.filter((p) => isBound(p) && !checked.has(p.metadata.uid ?? ''));
+      for (const p of fresh) {
+        checked.add(p.metadata.uid ?? '');
         if (opts.only && !opts.only(p)) continue;
         const node = state.node(p.spec!.nodeName!);
         if (!node) continue;
         const spread = p.spec?.topologySpreadConstraints;
         const view = someoneLeft && spread?.length ? { ...p, spec: { ...p.spec!, topologySpreadConstraints: [] } } : p;
-        const why = whyNot(view as Pod, node, state, { resources: false }) ?? opts.filter?.(p, node, state);
+        const before = fresh.length > 1 ? stateBefore(p, fresh, state) : state;
+        const why = whyNot(view as Pod, node, before, { resources: false }) ?? opts.filter?.(p, node, before);
         if (why) out.push(`pod ${podKey(p)} was bound to ${node.metadata.name}, which fails a filter: ${why}`);
       }
       return out;
     },
   };
+}
+
+/** `state` without the pods of `fresh` (first seen bound at this step) bound after `pod` */
+function stateBefore(pod: Pod, fresh: readonly Pod[], state: ClusterState): ClusterState {
+  const order = state.bindingOrder;
+  const mine = order.get(pod.metadata.uid ?? '');
+  if (mine === undefined) return state;
+  const later = new Set(fresh.filter((p) => (order.get(p.metadata.uid ?? '') ?? mine) > mine));
+  if (later.size === 0) return state;
+  return clusterStateOf({ ...state, pods: state.pods.filter((p) => !later.has(p)) }, { now: state.now, startTime: state.now - state.elapsed, seed: state.seed, revision: state.revision });
 }
 
 const priorityOf = (p: Pod): number => p.spec?.priority ?? 0;
