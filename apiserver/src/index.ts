@@ -15,6 +15,6 @@ export { writeKubeconfig, kubeconfigYaml } from './auth/kubeconfig.ts';
 export type { KubeconfigSpec } from './auth/kubeconfig.ts';
 export { ADMIN_USER, COMPONENT_USERS, TokenAuthenticator, ensureTokenFile, issueNodeToken, issueToken, tokenFor, tokensPath } from './auth/tokens.ts';
 export { allowAll } from './auth/authorizer.ts';
-export type { Authorizer, AuthorizationAttributes } from './auth/authorizer.ts';
+export type { Authorizer, AuthorizationAttributes, AuthorizationDecision, NonResourceRule, ResourceRule, SubjectRules } from './auth/authorizer.ts';
 export { versionInfo, KUBESIM_VERSION } from './http/version.ts';
 export { registerSubresourceHandlers } from './subresources/index.ts';

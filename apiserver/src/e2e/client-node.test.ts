@@ -131,6 +131,25 @@ describe('client-node against kubesim', () => {
     expect((got as { obj: { code: number } }).obj.code).toBe(410);
   });
 
+  it('reads delete answers as the types client-node declares: V1Status, or the object for pods', async () => {
+    const cm = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'del-cm' } } });
+    const status = await core.deleteNamespacedConfigMap({ name: 'del-cm', namespace: 'default' });
+    expect(status).toMatchObject({ kind: 'Status', status: 'Success', details: { name: 'del-cm', kind: 'configmaps', uid: cm.metadata!.uid } });
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'del-pod' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } });
+    const pod = await core.deleteNamespacedPod({ name: 'del-pod', namespace: 'default' });
+    expect(pod.kind).toBe('Pod');
+    expect(pod.spec?.containers[0]?.name).toBe('c');
+  });
+
+  it('asks SelfSubjectAccessReview and SelfSubjectRulesReview', async () => {
+    const authz = kc.makeApiClient(k8s.AuthorizationV1Api);
+    const review = await authz.createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'pods' } } } });
+    expect(review.status?.allowed).toBe(true);
+    const rules = await authz.createSelfSubjectRulesReview({ body: { spec: { namespace: 'default' } } });
+    expect(rules.status?.resourceRules).toEqual([{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }]);
+    expect(rules.status?.incomplete).toBe(false);
+  });
+
   it('refuses requests without a valid token', async () => {
     const bad = new k8s.KubeConfig();
     bad.loadFromString(kubeconfigYaml({ server: api.url, caCert: api.caCert!, token: 'wrong' }));

@@ -10,7 +10,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { failure, noopLogger, resources as sharedResources, tooManyRequests, unauthorized } from '@kubesim/shared';
-import type { LoggerLike, ResourceType } from '@kubesim/shared';
+import type { LoggerLike } from '@kubesim/shared';
 import type { Registry, UserInfo } from '../registry/registry.ts';
 import type { TokenAuthenticator } from '../auth/tokens.ts';
 import { allowAll } from '../auth/authorizer.ts';
@@ -23,6 +23,7 @@ import { AGGREGATED_V2, AGGREGATED_V2BETA1, Discovery, wantsAggregated } from '.
 import { toApiError } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
 import { makeResourceHandler } from './resources.ts';
+import { reviewTypes } from './reviews.ts';
 import { serveWebSocketWatch } from './websocket.ts';
 import { versionInfo } from './version.ts';
 
@@ -44,18 +45,6 @@ export interface AppOptions {
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz|version)(\/|$|\?)/;
 const ADMIN: UserInfo = { username: 'kubesim-admin', groups: ['system:masters', 'system:authenticated'] };
 const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
-
-const SELF_SUBJECT_REVIEW: ResourceType = {
-  group: 'authentication.k8s.io',
-  version: 'v1',
-  kind: 'SelfSubjectReview',
-  resource: 'selfsubjectreviews',
-  singular: 'selfsubjectreview',
-  namespaced: false,
-  shortNames: [],
-  categories: [],
-  subresources: [],
-};
 
 function isWatchUrl(url: string): boolean {
   if (!url.includes('watch')) return false;
@@ -108,7 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   const discovery = new Discovery([
     ...registry.resources.map((t) => Discovery.allVerbs(t)),
-    { type: SELF_SUBJECT_REVIEW, verbs: ['create'] },
+    ...reviewTypes.map((type) => ({ type, verbs: ['create'] })),
     ...metricsResources.map((type) => ({ type, verbs: ['get', 'list'] })),
   ]);
 

@@ -5,24 +5,27 @@
 //   POST   collection → create                              PUT    object → update
 //   PATCH  object     → patch by Content-Type               DELETE object → delete
 //   DELETE collection → deletecollection
-//   /status, /finalize, pods/binding, selfsubjectreviews here; other subresources through
-//   the registry's subresource table (scale, eviction, log). Write warnings (unknown fields
+//   /status, /finalize and pods/binding here, reviews (whoami, can-i) in ./reviews.ts, other
+//   subresources through the registry's subresource table (scale, eviction, log). A DELETE
+//   answers a Status or the object (./delete-answer.ts). Write warnings (unknown fields
 //   under fieldValidation=Warn) go out as `Warning` headers. Parameters: ./params.ts.
 import { Readable } from 'node:stream';
-import { apiVersionOf, failure, formatTime, methodNotAllowed, notFound } from '@kubesim/shared';
+import { apiVersionOf, failure, methodNotAllowed, notFound } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Authorizer } from '../auth/authorizer.ts';
+import type { AuthorizationAttributes, Authorizer } from '../auth/authorizer.ts';
 import { denied } from '../auth/authorizer.ts';
 import type { ListResult, Registry, UserInfo } from '../registry/registry.ts';
 import { rememberedJson } from '../registry/cached-object.ts';
 import { decodeObjectBody, decodePatchBody } from './body.ts';
+import { deleteAnswer } from './delete-answer.ts';
 import { boolParam, deleteOptionsOf, includeObjectOf, listOptionsOf, queryOf, watchOptionsOf, writeOptionsOf } from './params.ts';
 import type { HttpWriteOptions } from './params.ts';
 import { negotiate } from './negotiate.ts';
 import type { Negotiated } from './negotiate.ts';
 import { parseRequestPath } from './request-info.ts';
 import type { RequestInfo } from './request-info.ts';
+import { answerReview, reviewTypeFor } from './reviews.ts';
 import { serveHttpWatch } from './watch-stream.ts';
 import { toTable } from '../table/index.ts';
 
@@ -133,10 +136,12 @@ function verbOf(method: string, info: RequestInfo, watch: boolean): string {
   }
 }
 
-const SELF_SUBJECT_REVIEWS = { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews' };
-
 export function makeResourceHandler(opts: ResourceHandlerOptions) {
   const { registry } = opts;
+
+  async function authorize(attrs: AuthorizationAttributes): Promise<void> {
+    if (!(await opts.authorizer.authorize(attrs)).allowed) throw denied(attrs);
+  }
 
   return async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
     const url = req.url;
@@ -149,13 +154,14 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     req.kube.verb = verb;
     req.kube.resource = info.resource;
 
-    // virtual resource: who am I
-    if (info.group === SELF_SUBJECT_REVIEWS.group && info.version === SELF_SUBJECT_REVIEWS.version && info.resource === SELF_SUBJECT_REVIEWS.resource && !info.name && !info.namespace) {
-      if (req.method !== 'POST') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-      const u = req.kube.user;
-      const userInfo: Record<string, unknown> = { username: u.username, groups: u.groups };
-      if (u.uid) userInfo['uid'] = u.uid;
-      return sendJson(reply, 201, { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: formatTime(opts.now()) }, status: { userInfo } });
+    // reviews: create-only questions about the caller, answered without storage
+    const review = reviewTypeFor(info);
+    if (review) {
+      if (req.method !== 'POST') throw methodNotAllowed('the server does not allow this method on the requested resource');
+      await authorize({ user: req.kube.user, verb, group: review.group, resource: review.resource });
+      const raw = req.body as Buffer | undefined;
+      const decode = (): unknown => (raw !== undefined && raw.length > 0 ? decodeObjectBody(req.headers['content-type'], raw) : undefined);
+      return sendJson(reply, 201, await answerReview(review, decode, { user: req.kube.user, authorizer: opts.authorizer, now: opts.now }));
     }
 
     const type = registry.typeFor(info.group, info.resource);
@@ -164,7 +170,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     if (type.namespaced && info.name && !info.namespace) return notFoundGeneric();
     if (info.subpath && info.subresource !== 'proxy') return notFoundGeneric();
 
-    const az = await opts.authorizer.authorize({
+    await authorize({
       user: req.kube.user,
       verb,
       group: type.group,
@@ -173,13 +179,6 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
       ...(info.namespace ? { namespace: info.namespace } : {}),
       ...(info.name ? { name: info.name } : {}),
     });
-    if (!az.allowed) {
-      const attrs = { user: req.kube.user, verb, group: type.group, resource: type.resource } as Parameters<typeof denied>[0];
-      if (info.subresource) attrs.subresource = info.subresource;
-      if (info.namespace) attrs.namespace = info.namespace;
-      if (info.name) attrs.name = info.name;
-      throw denied(attrs);
-    }
 
     const ns = info.namespace;
     const body = req.body as Buffer | undefined;
@@ -241,7 +240,8 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         void _a;
         if (info.name) {
           const r = await registry.delete(type, info.name, { ...del, ...(ns ? { namespace: ns } : {}), ...(dryRun ? { dryRun } : {}), user: req.kube.user });
-          return sendJson(reply, 200, r.object);
+          const answer = deleteAnswer(type, r, del);
+          return sendJson(reply, answer.code, answer.body);
         }
         if (type.namespaced && !ns && q.get('allNamespaces') === null) {
           // deletecollection across all namespaces is allowed in Kubernetes too

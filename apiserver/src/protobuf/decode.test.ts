@@ -1,5 +1,5 @@
 // Decoder tests against bodies captured from `/usr/bin/kubectl` 1.32 (`kubectl create <generator>`,
-// `drain`'s DELETE fallback) sent to a capturing HTTP server; see fixtures/README.md.
+// `drain`'s DELETE fallback, `auth can-i`) sent to a capturing HTTP server; see fixtures/README.md.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import protobuf from 'protobufjs';
@@ -48,6 +48,9 @@ describe('decodeProtobufObject on bodies captured from kubectl', () => {
     ['clusterrolebinding.pb', {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"crb"},"subjects":[{"kind":"User","apiGroup":"rbac.authorization.k8s.io","name":"carol"},{"kind":"Group","apiGroup":"rbac.authorization.k8s.io","name":"ops"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cr2"}}],
     ['resourcequota-pods.pb', {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"q2"},"spec":{"hard":{"pods":"10"}}}],
     ['resourcequota-scoped.pb', {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"scoped"},"spec":{"hard":{"pods":"5"},"scopes":["BestEffort"]}}],
+    ['selfsubjectaccessreview.pb', {"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","metadata":{},"spec":{"resourceAttributes":{"namespace":"default","verb":"create","resource":"pods"}}}],
+    ['selfsubjectaccessreview-all.pb', {"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","metadata":{},"spec":{"resourceAttributes":{"namespace":"default","verb":"*","resource":"*"}}}],
+    ['selfsubjectrulesreview.pb', {"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectRulesReview","metadata":{},"spec":{"namespace":"default"}}],
   ];
   it.each(cases)('decodes %s into the JSON kubectl would have sent', (name, expected) => {
     expect(decodeProtobufObject(fixture(name))).toEqual(expected);

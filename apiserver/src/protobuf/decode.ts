@@ -27,6 +27,7 @@ const packageOfGroup: Record<string, string> = {
   'storage.k8s.io': 'storage',
   autoscaling: 'autoscaling',
   'rbac.authorization.k8s.io': 'rbac',
+  'authorization.k8s.io': 'authorization',
 };
 
 /**

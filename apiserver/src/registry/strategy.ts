@@ -29,9 +29,12 @@ export interface Strategy {
   validate?(obj: KubeObject): StatusCause[];
   /** grace period for a delete: > 0 means graceful (pods); undefined means immediate */
   gracePeriod?(obj: KubeObject, opts: DeleteOptions): number | undefined;
+  /** a DELETE that removed the object answers with the object, not a Status (Kubernetes'
+   *  ReturnDeletedObject, set by the storage of pods, services, namespaces and a few more) */
+  returnDeletedObject: boolean;
 }
 
-const defaults: Strategy = { hasStatus: false, usesGeneration: false, allowCreateOnUpdate: false };
+const defaults: Strategy = { hasStatus: false, usesGeneration: false, allowCreateOnUpdate: false, returnDeletedObject: false };
 
 const resetStatus = (status: Record<string, unknown>) => (obj: KubeObject): void => {
   (obj as KubeObject & { status?: unknown }).status = structuredClone(status);
@@ -39,10 +42,14 @@ const resetStatus = (status: Record<string, unknown>) => (obj: KubeObject): void
 
 /** per-resource overrides, keyed `<group>/<resource>` */
 const strategies: Record<string, Partial<Strategy>> = {
+  '/pods': { returnDeletedObject: true },
+  '/namespaces': { returnDeletedObject: true },
+  '/serviceaccounts': { returnDeletedObject: true },
   '/nodes': { hasStatus: true },
-  '/services': { hasStatus: true, allowCreateOnUpdate: true, prepareForCreate: resetStatus({}) },
-  '/persistentvolumes': { hasStatus: true, prepareForCreate: resetStatus({ phase: 'Pending' }) },
-  '/persistentvolumeclaims': { hasStatus: true, prepareForCreate: resetStatus({ phase: 'Pending' }) },
+  '/services': { hasStatus: true, allowCreateOnUpdate: true, prepareForCreate: resetStatus({}), returnDeletedObject: true },
+  '/persistentvolumes': { hasStatus: true, prepareForCreate: resetStatus({ phase: 'Pending' }), returnDeletedObject: true },
+  '/persistentvolumeclaims': { hasStatus: true, prepareForCreate: resetStatus({ phase: 'Pending' }), returnDeletedObject: true },
+  'storage.k8s.io/storageclasses': { returnDeletedObject: true },
   '/endpoints': { allowCreateOnUpdate: true },
   '/events': { allowCreateOnUpdate: true, ttlSeconds: 3600 },
   'events.k8s.io/events': { allowCreateOnUpdate: true, ttlSeconds: 3600 },

@@ -27,6 +27,7 @@ const ALIASES = [
   ['k8s.io.api.storage.v1.', 'storage.'],
   ['k8s.io.api.autoscaling.v1.', 'autoscaling.'],
   ['k8s.io.api.rbac.v1.', 'rbac.'],
+  ['k8s.io.api.authorization.v1.', 'authorization.'],
   ['k8s.io.apimachinery.pkg.api.resource.', 'resource.'],
   ['k8s.io.apimachinery.pkg.util.intstr.', 'intstr.'],
 ];
@@ -39,7 +40,8 @@ const ROOTS = ['core.Pod', 'core.Node', 'core.Service', 'core.Endpoints', 'core.
   'apps.Deployment', 'apps.ReplicaSet', 'apps.StatefulSet', 'apps.DaemonSet', 'apps.ControllerRevision',
   'batch.Job', 'batch.CronJob', 'coordination.Lease', 'discovery.EndpointSlice', 'policy.PodDisruptionBudget',
   'policy.Eviction', 'scheduling.PriorityClass', 'events.Event', 'storage.StorageClass', 'autoscaling.Scale',
-  'rbac.Role', 'rbac.RoleBinding', 'rbac.ClusterRole', 'rbac.ClusterRoleBinding', 'meta.DeleteOptions'];
+  'rbac.Role', 'rbac.RoleBinding', 'rbac.ClusterRole', 'rbac.ClusterRoleBinding', 'meta.DeleteOptions',
+  'authorization.SelfSubjectAccessReview', 'authorization.SelfSubjectRulesReview'];
 
 const alias = (full) => {
   for (const [long, short] of ALIASES) if (full.startsWith(long)) return short + full.slice(long.length);
