@@ -80,27 +80,28 @@ export function qualifiedResource(resource: string, group: string): string {
   return group ? `${resource}.${group}` : resource;
 }
 
+/** Status details naming an object; an empty (core) group is left out, as Go's omitempty does */
+function objectDetails(name: string, group: string, kind: string): StatusDetails {
+  return group ? { name, group, kind } : { name, kind };
+}
+
 export function notFound(resource: string, group: string, name: string): ApiError {
-  return failure(404, 'NotFound', `${qualifiedResource(resource, group)} "${name}" not found`, { name, group, kind: resource });
+  return failure(404, 'NotFound', `${qualifiedResource(resource, group)} "${name}" not found`, objectDetails(name, group, resource));
 }
 
 export function alreadyExists(resource: string, group: string, name: string): ApiError {
-  return failure(409, 'AlreadyExists', `${qualifiedResource(resource, group)} "${name}" already exists`, { name, group, kind: resource });
+  return failure(409, 'AlreadyExists', `${qualifiedResource(resource, group)} "${name}" already exists`, objectDetails(name, group, resource));
 }
 
 export function conflict(resource: string, group: string, name: string, why: string): ApiError {
-  return failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(resource, group)} "${name}": ${why}`, {
-    name,
-    group,
-    kind: resource,
-  });
+  return failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(resource, group)} "${name}": ${why}`, objectDetails(name, group, resource));
 }
 
 /** 422, rebuilt by kubectl as `The Deployment "web" is invalid: spec.replicas: Invalid value: ...`. */
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
   const list = causes.map((c) => (c.field ? `${c.field}: ${c.message ?? ''}` : (c.message ?? ''))).join(', ');
   const msg = causes.length === 1 ? `${kind} "${name}" is invalid: ${list}` : `${kind} "${name}" is invalid: [${list}]`;
-  return failure(422, 'Invalid', msg, { name, group, kind, causes });
+  return failure(422, 'Invalid', msg, { ...objectDetails(name, group, kind), causes });
 }
 
 /** 410: a watch or list asked for history that was compacted away. */
