@@ -42,7 +42,7 @@ const listKeysOverride: Record<string, readonly string[]> = {
 };
 
 /** Defaults of list-map key fields, so an item without them still has a key. */
-const keyDefaults: Record<string, unknown> = { protocol: 'TCP' };
+export const keyDefaults: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
 
 const ATOMIC: ApplyFieldShape = Object.freeze({ kind: 'atomic' });
 const GRANULAR: ApplyFieldShape = Object.freeze({ kind: 'granular' });
@@ -294,24 +294,24 @@ export function prettyPath(path: string): string {
 export function valueAt(obj: unknown, path: string): unknown {
   let v: unknown = obj;
   for (const el of splitPath(path)) {
-    const body = el.slice(2);
-    if (el.startsWith('f:')) {
-      if (!isMap(v) || !(body in v)) return undefined;
-      v = v[body];
-    } else if (el.startsWith('k:')) {
-      if (!Array.isArray(v)) return undefined;
-      const key = JSON.parse(body) as JsonMap;
-      v = v.find((item) => isMap(item) && Object.entries(key).every(([k, kv]) => JSON.stringify(item[k] ?? keyDefaults[k]) === JSON.stringify(kv)));
-    } else if (el.startsWith('v:')) {
-      if (!Array.isArray(v)) return undefined;
-      const want = body;
-      v = v.find((item) => JSON.stringify(item) === want);
-    } else if (el.startsWith('i:')) {
-      if (!Array.isArray(v)) return undefined;
-      v = v[Number(body)];
-    }
+    v = elementValue(v, el);
     if (v === undefined) return undefined;
   }
+  return v;
+}
+
+/** valueAt's one step: what element `el` of a path leads to from `v` (an element of no
+ *  known kind leads nowhere else: to `v`) */
+export function elementValue(v: unknown, el: string): unknown {
+  const body = el.slice(2);
+  if (el.startsWith('f:')) return isMap(v) && body in v ? v[body] : undefined;
+  if (el.startsWith('k:')) {
+    if (!Array.isArray(v)) return undefined;
+    const key = JSON.parse(body) as JsonMap;
+    return v.find((item) => isMap(item) && Object.entries(key).every(([k, kv]) => JSON.stringify(item[k] ?? keyDefaults[k]) === JSON.stringify(kv)));
+  }
+  if (el.startsWith('v:')) return Array.isArray(v) ? v.find((item) => JSON.stringify(item) === body) : undefined;
+  if (el.startsWith('i:')) return Array.isArray(v) ? v[Number(body)] : undefined;
   return v;
 }
 

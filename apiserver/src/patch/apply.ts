@@ -1,53 +1,22 @@
-// Server-side apply and managedFields. `serverSideApply` merges an applied configuration into
-// the live object for a field manager: the manager then owns exactly the fields it applied;
-// fields it applied before and left out now are removed unless another manager owns them;
-// changing a field another manager owns is a 409 Conflict unless `force` (which takes it
-// over). `updateManagedFields` records ordinary writes (operation Update): the writer gains
-// the fields it changed, taking them from other managers. Simplified from structured-merge-
-// diff: schema knowledge comes from strategic-meta.ts; unknown lists are atomic.
+// Server-side apply: `serverSideApply` merges an applied configuration into the live object
+// for a field manager, who then owns exactly the fields it applied; fields it applied before
+// and left out now are removed unless another manager owns them; changing a field another
+// manager owns is a 409 Conflict unless `force` (which takes it over). Ordinary writes are
+// recorded by update-fields.ts (re-exported here). Simplified from structured-merge-diff:
+// schema knowledge comes from strategic-meta.ts; unknown lists are atomic.
 
 import { failure, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
 import { definitionNameOf } from './strategic-meta.ts';
-import {
-  createdFieldsV1,
-  fieldSetFrom,
-  fieldsV1From,
-  isWithin,
-  keyElement,
-  prettyPath,
-  shapeOf,
-  splitPath,
-  toFieldSet,
-  valueAt,
-  type FieldSet,
-} from './apply-fieldset.ts';
+import { fieldSetFrom, fieldsV1From, isWithin, keyElement, prettyPath, shapeOf, splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
+import { sameJson } from './field-index.ts';
+import { ownableContent } from './update-fields.ts';
+
+export { managedFieldsAfterUpdate, updateManagedFields } from './update-fields.ts';
 
 type JsonMap = Record<string, unknown>;
 const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-const alwaysPresentStructs = new Set(['f:metadata', 'f:spec', 'f:status', 'f:template', 'f:strategy', 'f:updateStrategy', 'f:jobTemplate', 'f:resources']);
-
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-
-/** Fields no manager owns: identity and server-set metadata, and status of the main resource. */
-function ownableContent(obj: KubeObject): JsonMap {
-  const { apiVersion: _v, kind: _k, metadata, status: _s, ...rest } = obj as KubeObject & JsonMap;
-  const {
-    name: _n,
-    namespace: _ns,
-    uid: _u,
-    resourceVersion: _rv,
-    generation: _g,
-    creationTimestamp: _c,
-    deletionTimestamp: _d,
-    deletionGracePeriodSeconds: _dg,
-    managedFields: _mf,
-    selfLink: _sl,
-    generateName: _gn,
-    ...ownableMeta
-  } = (metadata ?? {}) as JsonMap;
-  return Object.keys(ownableMeta).length ? { metadata: ownableMeta, ...rest } : rest;
-}
 
 interface Manager {
   entry: ManagedFieldsEntry;
@@ -62,14 +31,6 @@ function writeManagers(managers: Manager[]): ManagedFieldsEntry[] {
   return managers
     .filter((m) => m.set.size > 0)
     .map((m) => ({ ...m.entry, fieldsType: 'FieldsV1' as const, fieldsV1: fieldsV1From(m.set) }));
-}
-
-const sameJson = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);
-
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (isMap(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
 }
 
 function managerLabel(entry: ManagedFieldsEntry): string {
@@ -212,121 +173,4 @@ function stepInto(v: unknown, el: string): unknown {
   if (el.startsWith('v:')) return v.find((x) => JSON.stringify(x) === body);
   const key = JSON.parse(body) as JsonMap;
   return v.find((x) => isMap(x) && keyElement(x, Object.keys(key)) === el);
-}
-
-/**
- * Record an ordinary write (create, update, patch) by `manager`: it gains the fields whose
- * values it changed (taking them from other managers); fields that disappeared leave every
- * manager. A request that rewrites metadata.managedFields itself (kubectl's migration after
- * client-side apply) keeps what it wrote. A write that changes nothing changes nothing here.
- * A `status` subresource write is judged on status alone (the rest of it is the old object).
- */
-export function updateManagedFields(
-  old: KubeObject | undefined,
-  updated: KubeObject,
-  manager: string,
-  operation: 'Update',
-  now: string,
-  type?: ResourceType,
-  subresource?: string,
-): KubeObject {
-  const result = structuredClone(updated);
-  const entries = managedFieldsAfterUpdate(old, updated, manager, operation, now, type, subresource);
-  if (entries === undefined) delete result.metadata.managedFields;
-  else result.metadata.managedFields = entries;
-  return result;
-}
-
-/** updateManagedFields without the copy: the managedFields `updated` should carry */
-export function managedFieldsAfterUpdate(
-  old: KubeObject | undefined,
-  updated: KubeObject,
-  manager: string,
-  operation: 'Update',
-  now: string,
-  type?: ResourceType,
-  subresource?: string,
-): ManagedFieldsEntry[] | undefined {
-  const given = updated.metadata.managedFields;
-  if (old && given !== undefined && !sameJson(given, old.metadata.managedFields ?? [])) return given;
-  const definition = type ? definitionNameOf(type) : undefined;
-  const content = subresource === 'status' ? statusContent : ownableContent;
-  if (!old) {
-    // a new object: its writer owns everything it holds
-    const fieldsV1 = createdFieldsV1(content(updated), definition, alwaysPresentStructs);
-    if (!Object.keys(fieldsV1).length) return undefined;
-    const entry: ManagedFieldsEntry = { manager, operation, apiVersion: updated.apiVersion ?? apiVersionOfType(type), time: now, fieldsType: 'FieldsV1', fieldsV1 };
-    if (subresource) entry.subresource = subresource;
-    return [entry];
-  }
-  const before = old ? content(old) : {};
-  const after = content(updated);
-  const afterSet = toFieldSet(after, definition);
-  const beforeSet = old ? toFieldSet(before, definition) : new Set<string>();
-  const changed = old ? changedPaths(afterSet, beforeSet, before, after) : new Set(afterSet);
-  // a node that did not exist before is owned as a whole too (FieldsV1 "."), except the
-  // non-pointer structs Go always has (an empty old object already holds `spec: {}`)
-  const judged = new Set<string>();
-  for (const p of changed) {
-    const parts = splitPath(p);
-    let prefix = '';
-    for (let i = 1; i < parts.length; i++) {
-      prefix = i === 1 ? parts[0]! : `${prefix}\n${parts[i - 1]!}`;
-      if (alwaysPresentStructs.has(parts[i - 1]!) || judged.has(prefix)) continue;
-      judged.add(prefix);
-      if ((!old || valueAt(before, prefix) === undefined) && isMap(valueAt(after, prefix))) changed.add(prefix);
-    }
-  }
-  const managers = readManagers(old);
-  const gone = [...beforeSet].filter((p) => !afterSet.has(p));
-  let touched = gone.length > 0;
-  // a status write can only touch status paths, any other write only the rest
-  const inScope = (p: string): boolean => (p === 'f:status' || p.startsWith('f:status\n')) === (subresource === 'status');
-  for (const m of managers) {
-    for (const p of [...m.set]) {
-      if (!inScope(p)) continue;
-      const vanished = valueAt(after, p) === undefined;
-      if (vanished || (changed.has(p) && !(m.entry.manager === manager && m.entry.operation === operation && m.entry.subresource === subresource))) {
-        m.set.delete(p);
-        touched = true;
-      }
-    }
-  }
-  if (changed.size === 0 && !touched) return old?.metadata.managedFields;
-  const apiVersion = updated.apiVersion ?? old?.apiVersion ?? apiVersionOfType(type);
-  let mine = managers.find((m) => m.entry.manager === manager && m.entry.operation === operation && m.entry.subresource === subresource);
-  if (changed.size > 0) {
-    if (!mine) {
-      const entry: ManagedFieldsEntry = { manager, operation, apiVersion, time: now, fieldsType: 'FieldsV1' };
-      if (subresource) entry.subresource = subresource;
-      mine = { entry, set: new Set() };
-      managers.push(mine);
-    }
-    mine.entry = { ...mine.entry, time: now, apiVersion };
-    for (const p of changed) mine.set.add(p);
-  }
-  const out = writeManagers(managers);
-  return out.length || old?.metadata.managedFields ? out : undefined;
-}
-
-const apiVersionOfType = (type: ResourceType | undefined): string => (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
-
-/** paths of `afterSet` whose value differs from `before`: leaves compared by value, inner
- *  nodes only when new. Sorted, a path's descendants (`path\n…`) follow it directly. */
-function changedPaths(afterSet: FieldSet, beforeSet: FieldSet, before: JsonMap, after: JsonMap): FieldSet {
-  const sorted = [...afterSet].sort();
-  const changed: FieldSet = new Set();
-  for (let i = 0; i < sorted.length; i++) {
-    const p = sorted[i]!;
-    const next = sorted[i + 1];
-    const leaf = next === undefined || !next.startsWith(`${p}\n`);
-    if (leaf ? !beforeSet.has(p) || !sameJson(valueAt(before, p), valueAt(after, p)) : valueAt(before, p) === undefined) changed.add(p);
-  }
-  return changed;
-}
-
-/** what a status write may change: status alone */
-function statusContent(obj: KubeObject): JsonMap {
-  const status = (obj as KubeObject & JsonMap)['status'];
-  return status === undefined ? {} : { status };
 }

@@ -1,12 +1,12 @@
-// One stored object as the apiserver serves it. Values are kept in the store without
-// `metadata.resourceVersion` (the store's modRevision is the resourceVersion) and with
-// apiVersion, kind, metadata as their first keys, so the served JSON is made by splicing
-// `"resourceVersion":"<rev>"` in after `"metadata":{` - no parse on the hot paths (list,
-// get, watch fan-out). The parsed object is made lazily, once, and must not be mutated:
-// callers that hand it out clone it first (`toObject()`); label selectors read `labels`
-// without it (stored-labels.ts). A write remembers the JSON it stored for the object it
-// returns (`rememberJson`), so its HTTP answer is not re-encoded.
+// One stored object as the apiserver serves it: the stored value (no resourceVersion inside;
+// apiVersion, kind, metadata first, so the served JSON splices `"resourceVersion":"<rev>"` in
+// after `"metadata":{` without parsing) and, made once, the parsed object, never mutated:
+// `toObject()` copies it, in-process watchers share it frozen (`shared()`), a write may hand
+// it over ahead of its event (`adopt`), the watch cache drops it when the state is replaced
+// (`release()`). Label selectors read `labels` from the text (stored-labels.ts).
+import { deepFreeze } from '@kubesim/shared';
 import type { KubeObject } from '@kubesim/shared';
+import { clone } from './objects.ts';
 import { NOT_SCANNED, scanStoredLabels } from './stored-labels.ts';
 
 const META = '"metadata":{';
@@ -14,6 +14,7 @@ const META = '"metadata":{';
 export class CachedObject {
   private jsonText: string | undefined;
   private parsed: KubeObject | undefined;
+  private superseded = false;
   private scannedLabels: Record<string, string> | undefined | typeof NOT_SCANNED = NOT_SCANNED;
 
   constructor(
@@ -33,8 +34,11 @@ export class CachedObject {
 
   /** the parsed object, shared: never mutate it */
   get obj(): KubeObject {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as KubeObject;
-    return this.parsed;
+    if (this.parsed !== undefined) return this.parsed;
+    const parsed = JSON.parse(this.json) as KubeObject;
+    // a replaced state lives on only in the watch history: it keeps no parsed copy
+    if (!this.superseded) this.parsed = parsed;
+    return parsed;
   }
 
   /** metadata.labels, shared: never mutate them. Read from the stored text when the object
@@ -49,9 +53,37 @@ export class CachedObject {
     return this.scannedLabels;
   }
 
+  /** the parsed object deep-frozen, shared by every in-process watcher of this state (and
+   *  the same object as `obj` from now on) */
+  shared(): KubeObject {
+    return deepFreeze(this.obj);
+  }
+
+  /** whether the parsed object was made (by a watcher or a filter) */
+  get isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+
+  /**
+   * Take `parsed` as the parsed object: what parsing the stored value gives without the
+   * resourceVersion (see storedForm), made by the write that stored it from the object it
+   * wrote, which is cheaper than parsing. Only for a value whose resourceVersion is spliced
+   * into its own metadata (splicesIntoOwnMetadata): it goes first there, as in the JSON.
+   */
+  adopt(parsed: KubeObject): void {
+    parsed.metadata = { resourceVersion: String(this.modRevision), ...parsed.metadata };
+    this.parsed = parsed;
+  }
+
+  /** a newer state replaced this one: forget the parsed object (made again when asked) */
+  release(): void {
+    this.parsed = undefined;
+    this.superseded = true;
+  }
+
   /** a private copy the caller may change */
   toObject<T extends KubeObject = KubeObject>(): T {
-    return JSON.parse(this.json) as T;
+    return (this.parsed !== undefined ? clone(this.parsed) : JSON.parse(this.json)) as T;
   }
 
   /** the same stored state seen at another revision (a deletion event's object) */
@@ -74,11 +106,27 @@ export function withResourceVersion(value: string, rev: number): string {
 
 /** the canonical stored form: apiVersion, kind, metadata (minus resourceVersion) first */
 export function toStoredValue(obj: KubeObject): string {
-  if (inStoredOrder(obj)) return JSON.stringify(obj);
+  return JSON.stringify(storedForm(obj));
+}
+
+/** `obj` in the stored form's order (itself when it is in that order already): what
+ *  toStoredValue encodes, and what parsing the stored value gives back (as clone() of it) */
+export function storedForm(obj: KubeObject): KubeObject {
+  if (inStoredOrder(obj)) return obj;
   const { apiVersion, kind, metadata, ...rest } = obj as KubeObject & Record<string, unknown>;
   const { resourceVersion: _rv, ...meta } = metadata ?? {};
   void _rv;
-  return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
+  return { apiVersion, kind, metadata: meta, ...rest } as KubeObject;
+}
+
+/** whether withResourceVersion splices the resourceVersion into `value`, the stored
+ *  value of `obj`, as the first member of `obj`'s own metadata: `value` starts with
+ *  apiVersion and kind (strings) and metadata (otherwise it may splice elsewhere, or
+ *  re-encode the object) */
+export function splicesIntoOwnMetadata(obj: KubeObject, value: string): boolean {
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return false;
+  const head = `{"apiVersion":${JSON.stringify(obj.apiVersion)},"kind":${JSON.stringify(obj.kind)},${META}`;
+  return head.length - META.length <= 400 && value.startsWith(head);
 }
 
 /** true when `obj` already has the stored form's key order and no resourceVersion (most

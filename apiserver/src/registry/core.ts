@@ -8,8 +8,9 @@ import type { ApiError, Clock, KubeObject, Random, ResourceType } from '@kubesim
 import { CompactedError, FutureRevisionError, isCompacted } from '@kubesim/store';
 import type { KV } from '@kubesim/store';
 import { ServiceAllocators } from './allocators.ts';
-import { CachedObject } from './cached-object.ts';
+import { CachedObject, splicesIntoOwnMetadata, storedForm } from './cached-object.ts';
 import { objectKey, resourcePrefix } from './keys.ts';
+import { clone } from './objects.ts';
 import { definitionOf, strategyFor } from './strategy.ts';
 import type { Strategy } from './strategy.ts';
 import type { KindDefinition } from '@kubesim/shared';
@@ -98,7 +99,12 @@ export class RegistryCore {
     const key = objectKey(info.type, namespace, name);
     if (this.cache.fresh) return this.cache.get(key);
     const res = await this.store.get(key);
-    return res.kv ? new CachedObject(key, res.kv.modRevision, res.kv.createRevision, res.kv.value) : undefined;
+    if (!res.kv) return undefined;
+    // the cache lags behind other keys' writes but may hold this one as it is (then with
+    // the parsed object its watchers made)
+    const cached = this.cache.get(key);
+    if (cached && cached.modRevision === res.kv.modRevision) return cached;
+    return new CachedObject(key, res.kv.modRevision, res.kv.createRevision, res.kv.value);
   }
 
   async readAt(info: ResourceInfo, namespace: string | undefined, name: string, revision: number): Promise<CachedObject | undefined> {
@@ -126,6 +132,18 @@ export class RegistryCore {
 
   forgetLease(): void {
     this.eventLease = undefined;
+  }
+
+  /**
+   * Before storing `obj` as `value` at `key`: hand the watch cache the object its watchers
+   * would parse out of `value` (a copy, so the caller may go on changing `obj`), when the
+   * resource's objects get parsed at all. Returns whether it did (then `unprime` after a
+   * write that did not happen).
+   */
+  primeWatchers(info: ResourceInfo, key: string, value: string, obj: KubeObject): boolean {
+    if (!this.cache.parsesObjectsOf(info.prefix) || !splicesIntoOwnMetadata(obj, value)) return false;
+    this.cache.prime(key, value, clone(storedForm(obj)));
+    return true;
   }
 
   /** fill apiVersion and kind, as every served object carries them */

@@ -97,6 +97,7 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     const key = objectKey(info.type, ns, name);
     const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
     const value = toStoredValue(obj);
+    const primed = core.primeWatchers(info, key, value, obj);
     let res;
     try {
       res = await core.store.txn({
@@ -104,11 +105,13 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
         success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
       });
     } catch (err) {
+      if (primed) core.cache.unprime(key, value);
       alloc?.rollback();
       if (lease && String((err as Error).message).includes('lease')) core.forgetLease();
       throw err;
     }
     if (!res.succeeded) {
+      if (primed) core.cache.unprime(key, value);
       alloc?.rollback();
       if (generated && attempt < 5) continue;
       throw alreadyExists(info.type.resource, info.type.group, name);

@@ -7,9 +7,11 @@
 //   const client = createInProcessClient(registry, { identity: 'system:kube-scheduler' });
 //   const pods = await client.list(resources.pods, { namespace: 'default' });
 //
-// Objects handed out are private copies; watch events arrive through an unbounded-looking
-// but capped queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and
-// the stream ends (the reflector relists), as a slow HTTP watcher would be cut off.
+// Objects handed out are private copies, except watch events': every in-process watcher of
+// an event gets the same deep-frozen object (informers freeze what they cache anyway), so
+// clone one before changing it. Events arrive through an unbounded-looking but capped
+// queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and the stream
+// ends (the reflector relists), as a slow HTTP watcher would be cut off.
 import { failure, notFound } from '@kubesim/shared';
 import type {
   Client,
@@ -134,7 +136,7 @@ export function createInProcessClient(registry: Registry, opts: InProcessClientO
       const stream = new QueueWatch<T>(maxPending);
       registry
         .watch(type, o, {
-          send: (t, obj) => stream.push({ type: t, object: obj.toObject<T>() }),
+          send: (t, obj) => stream.push({ type: t, object: obj.shared() as T }),
           bookmark: (rev, end) => {
             const metadata: KubeObject['metadata'] = { resourceVersion: String(rev) };
             if (end) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };

@@ -75,7 +75,9 @@ export async function guaranteedUpdate(
 export async function updateObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, input: unknown, ctx: UpdateContext): Promise<UpdateResult> {
   const ns = core.namespaceFor(info, namespace);
   checkTypeMeta(info, input);
-  if (!isTrusted(ctx.subresource)) {
+  // our own copy of the body (the caller's object is never changed), pruned
+  const owned = !isTrusted(ctx.subresource);
+  if (owned) {
     input = clone(input);
     pruneUnknownFields(info, input as KubeObject, ctx);
   }
@@ -83,6 +85,10 @@ export async function updateObject(core: RegistryCore, info: ResourceInfo, names
   if (input.metadata.name !== undefined && input.metadata.name !== name) {
     throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
   }
+  // applyUpdate changes what it is given. With a resourceVersion a lost race is a 409, so
+  // it runs once and may have our copy; without one each attempt needs a fresh copy.
+  const pinned = Boolean(input.metadata.resourceVersion);
+  let spare = owned && pinned ? input : undefined;
   for (let attempt = 0; ; attempt++) {
     const current = await core.readCurrent(info, ns, name);
     if (!current) {
@@ -99,9 +105,11 @@ export async function updateObject(core: RegistryCore, info: ResourceInfo, names
       }
       throw notFound(info.type.resource, info.type.group, name);
     }
-    const out = await applyUpdate(core, info, ns, name, current, clone(input), ctx);
+    const desired = spare ?? clone(input);
+    spare = undefined;
+    const out = await applyUpdate(core, info, ns, name, current, desired, ctx);
     if (out !== 'conflict') return { object: out, created: false };
-    if (input.metadata.resourceVersion || attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
+    if (pinned || attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
   }
 }
 
@@ -186,6 +194,8 @@ export async function applyUpdate(
   ctx: UpdateContext,
 ): Promise<KubeObject | 'conflict'> {
   checkTypeMeta(info, desired);
+  // read-only from here on (validators, managedFields and the no-op check only read it),
+  // so that a write which changes nothing can answer it
   const old = current.toObject();
   const rv = desired.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== String(current.modRevision)) {
@@ -201,12 +211,12 @@ export async function applyUpdate(
   let next: KubeObject & Record<string, unknown>;
   const sub = ctx.subresource;
   if (sub === 'status') {
-    next = clone(old) as KubeObject & Record<string, unknown>;
+    next = current.toObject() as KubeObject & Record<string, unknown>;
     const st = (desired as unknown as Record<string, unknown>)['status'];
     if (st === undefined) delete next['status'];
     else next['status'] = st;
   } else if (sub === 'finalize') {
-    next = clone(old) as KubeObject & Record<string, unknown>;
+    next = current.toObject() as KubeObject & Record<string, unknown>;
     const finalizers = ((desired as NamespaceLike).spec?.finalizers ?? []).slice();
     next['spec'] = { ...((next['spec'] as Record<string, unknown> | undefined) ?? {}), finalizers };
   } else {
@@ -247,16 +257,15 @@ export async function applyUpdate(
     else delete meta.managedFields;
   }
 
-  const oldForValidation = clone(old);
   const trusted = isTrusted(sub);
-  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, oldForValidation, wellTyped)) ?? [];
+  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped)) ?? [];
   if (info.strategy.validate) causes.push(...info.strategy.validate(next));
   throwIfInvalid(info, name, causes);
 
   // nothing changed: no write, the resourceVersion stays
   const oldNoRv = { ...old, metadata: { ...old.metadata } };
   delete oldNoRv.metadata.resourceVersion;
-  if (deepEqual(next, oldNoRv)) return current.toObject();
+  if (deepEqual(next, oldNoRv)) return old;
 
   let alloc: Allocation | undefined;
   if (isService && sub === undefined) {
@@ -286,11 +295,13 @@ export async function applyUpdate(
   }
   const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
   const value = toStoredValue(next);
+  const primed = core.primeWatchers(info, key, value, next);
   const res = await core.store.txn({
     compare: [{ key, modRevision: current.modRevision }],
     success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
   });
   if (!res.succeeded) {
+    if (primed) core.cache.unprime(key, value);
     alloc?.rollback();
     return 'conflict';
   }

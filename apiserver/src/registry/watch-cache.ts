@@ -13,7 +13,7 @@
 // store directly. If the store watch breaks (compaction overtook it) the cache relists
 // and every subscriber is ended with a 410, so clients relist as they would in Kubernetes.
 import { expired } from '@kubesim/shared';
-import type { ApiError, Clock } from '@kubesim/shared';
+import type { ApiError, Clock, KubeObject } from '@kubesim/shared';
 import type { KV, Watcher, WatchEvent as StoreWatchEvent } from '@kubesim/store';
 import { CachedObject } from './cached-object.ts';
 import { REGISTRY_ROOT, prefixOfKey } from './keys.ts';
@@ -75,6 +75,10 @@ export class WatchCache {
   private rev = 0;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private waiters: Waiter[] = [];
+  /** objects writes made ahead of their events (see prime), by key */
+  private readonly primed = new Map<string, { value: string; obj: KubeObject }>();
+  /** the newest event's object of each resource */
+  private readonly newest = new Map<string, CachedObject>();
   private watcher: Watcher | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -127,6 +131,8 @@ export class WatchCache {
     this.floor = res.revision;
     this.history.length = 0;
     this.historyStart = 0;
+    this.primed.clear();
+    this.newest.clear();
   }
 
   private async run(): Promise<void> {
@@ -170,12 +176,23 @@ export class WatchCache {
     const ev = eventFromStore(sev);
     if (sev.kv.modRevision > this.rev) this.rev = sev.kv.modRevision;
     if (ev) {
-      if (ev.type === 'put') this.bucket(ev.prefix).set(ev.key, ev.object);
-      else this.bucket(ev.prefix).delete(ev.key);
+      const bucket = this.bucket(ev.prefix);
+      // the state replaced is the one cached (whose parsed object watchers may have made)
+      const replaced = bucket.get(ev.key);
+      if (replaced && ev.prev && replaced.modRevision === ev.prev.modRevision) ev.prev = replaced;
+      const primed = this.primed.get(ev.key);
+      if (ev.type === 'put' && primed && primed.value === ev.object.value) {
+        this.primed.delete(ev.key);
+        ev.object.adopt(primed.obj);
+      }
+      this.newest.set(ev.prefix, ev.object);
+      if (ev.type === 'put') bucket.set(ev.key, ev.object);
+      else bucket.delete(ev.key);
       this.history.push(ev);
       this.trimHistory();
       const subs = this.subscribers.get(ev.prefix);
       if (subs) for (const s of subs) s.deliver(ev);
+      replaced?.release();
     }
     this.resolveWaiters();
   }
@@ -221,6 +238,26 @@ export class WatchCache {
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * A write about to store `value` at `key` hands over what parsing it will give (without
+   * the resourceVersion; see CachedObject.adopt), for the watchers of its event. Kept until
+   * an event with that value comes (then it is the same object, whichever write made it)
+   * or `unprime` takes it back.
+   */
+  prime(key: string, value: string, obj: KubeObject): void {
+    this.primed.set(key, { value, obj });
+  }
+
+  unprime(key: string, value: string): void {
+    if (this.primed.get(key)?.value === value) this.primed.delete(key);
+  }
+
+  /** whether the objects of a resource get parsed (its newest event's was): then a write
+   *  saves its watchers the parsing by priming */
+  parsesObjectsOf(resourcePrefix: string): boolean {
+    return this.newest.get(resourcePrefix)?.isParsed ?? false;
   }
 
   get(key: string): CachedObject | undefined {

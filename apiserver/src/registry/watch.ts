@@ -54,10 +54,11 @@ export function frameChunk(data: Buffer): Buffer {
 function encodingOf(type: string, obj: CachedObject): EventEncoding {
   let line: Buffer | undefined;
   let chunk: Buffer | undefined;
-  const enc: EventEncoding = {
-    line: () => (line ??= Buffer.from(`{"type":"${type}","object":${obj.json}}\n`)),
-    chunk: () => (chunk ??= frameChunk(enc.line())),
-  };
+  const enc = {} as { line: () => Buffer; chunk: () => Buffer };
+  // assigned, not written in an object literal: builds that keep function names (tsx, the
+  // kubesim bundle) would otherwise name two closures per event with defineProperty
+  enc.line = () => (line ??= Buffer.from(`{"type":"${type}","object":${obj.json}}\n`));
+  enc.chunk = () => (chunk ??= frameChunk(enc.line()));
   return enc;
 }
 
