@@ -13,13 +13,15 @@ const valueOf = (namespace: string, uid: string): string => `${namespace}/${uid}
 
 /** the controller reference of `obj`, as stored (getControllerOf without the copy): read only */
 export function controllerRef(obj: KubeObject): Readonly<OwnerReference> | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
+  const refs = obj.metadata.ownerReferences;
+  if (refs) for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
 }
 
 /** add the index to this informer unless another controller already did */
 export function ensureControllerIndex<T extends KubeObject>(informer: SharedInformer<T>): void {
   try {
-    informer.store.indexKeys(CONTROLLER_UID_INDEX, '');
+    informer.store.indexCount(CONTROLLER_UID_INDEX, '');
   } catch {
     informer.addIndexers({
       [CONTROLLER_UID_INDEX]: (obj) => {
@@ -36,5 +38,5 @@ export function controlledBy<T extends KubeObject>(informer: SharedInformer<T>, 
 
 /** whether `namespace` holds any object without a controller (a candidate for adoption) */
 export function hasOrphans<T extends KubeObject>(informer: SharedInformer<T>, namespace: string): boolean {
-  return informer.store.indexKeys(CONTROLLER_UID_INDEX, valueOf(namespace, '')).length > 0;
+  return informer.store.indexCount(CONTROLLER_UID_INDEX, valueOf(namespace, '')) > 0;
 }

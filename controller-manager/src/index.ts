@@ -2,7 +2,7 @@
 // informers, talking only to the apiserver through a Client. startControllerManager()
 // runs the chosen controllers in one process (kube-controller-manager's role).
 
-import { SharedInformerFactory, createEventRecorder, noopLogger, realClock, systemRandom } from '@kubesim/shared';
+import { SharedInformerFactory, createEventRecorder, noopLogger, realClock, stripManagedFields, systemRandom } from '@kubesim/shared';
 import type { Client, Clock, LoggerLike, Random } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from './context.ts';
 import { startDeploymentController } from './deployment/controller.ts';
@@ -88,7 +88,7 @@ export interface ControllerManager {
 export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
   const clock = opts.clock ?? realClock;
   const logger = opts.logger ?? noopLogger;
-  const informers = opts.informers ?? new SharedInformerFactory({ client: opts.client, clock, logger });
+  const informers = opts.informers ?? new SharedInformerFactory({ client: opts.client, clock, logger, transform: stripManagedFields });
   const base: Omit<ControllerContext, 'recorder'> = {
     client: opts.client,
     clock,

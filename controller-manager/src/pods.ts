@@ -8,7 +8,10 @@ export function isPodActive(pod: Pod): boolean {
 }
 
 export function podReadyCondition(pod: Pod): { status: string; lastTransitionTime?: string | undefined } | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+  // a plain loop: controllers call this for every pod of a ReplicaSet on every sync
+  const conditions = pod.status?.conditions;
+  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
+  return undefined;
 }
 
 export function isPodReady(pod: Pod): boolean {

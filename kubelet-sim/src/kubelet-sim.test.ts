@@ -114,6 +114,8 @@ describe('startKubeletSim: nodes', () => {
     running.push(sim);
     await clock.advance(0);
     await sim.whenRegistered();
+    // the Node came with the node list: no create that fails first; the Lease is created
+    expect(client.calls.create).toBe(2);
     await client.create(podType, pod('p', 'kubesim-node-0', [{}]));
     await clock.advance(100);
     expect((await getPod(client, 'p')).status?.podIP).toBe('10.244.77.2');

@@ -10,7 +10,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client, Clock, EventRecorder, LoggerLike, Random } from '@kubesim/shared';
-import { createEventRecorder, errorMessage, isNotFound, noopLogger, SharedInformer } from '@kubesim/shared';
+import { createEventRecorder, errorMessage, isNotFound, noopLogger, SharedInformer, stripManagedFields } from '@kubesim/shared';
 import { Backends, BACKEND_ANNOTATION_PREFIX } from './http/backends.ts';
 import { createKubeletServer } from './http/server.ts';
 import type { KubeletApi } from './http/server.ts';
@@ -88,6 +88,9 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   // two lanes, so a burst of pod writes never delays a node's lease renewal
   const podLimiter = new Limiter(opts.maxInFlight ?? 64);
   const nodeLimiter = new Limiter(Math.max(8, Math.floor((opts.maxInFlight ?? 64) / 2)));
+  // as many nodes register at once as node calls may be in flight: depth first, so the
+  // first nodes are Ready (and start their pods) while the last ones still wait
+  const registrations = new Limiter(nodeLimiter.max);
   const logs = new LogStore();
   const backoff = new Backoff();
   const backends = serve ? new Backends(address) : undefined;
@@ -115,6 +118,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     clock,
     logger,
     fieldSelector: 'spec.nodeName!=',
+    // pods and nodes are read and patched, never updated whole: their managedFields are dead weight
+    transform: stripManagedFields,
     indexers: { [NODE_INDEX]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) },
   });
 
@@ -232,6 +237,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     type: nodeType,
     clock,
     logger,
+    transform: stripManagedFields,
   });
   const nodeSeen = (n: Node): void => {
     const agent = agents.get(n.metadata.name ?? '');
@@ -265,7 +271,16 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   // ---- nodes -----------------------------------------------------------------------
 
   function addAgent(t: NodeTemplate): NodeAgent {
-    const agent = new NodeAgent(t, { client, timers, limiter: nodeLimiter, logger, address, port });
+    const agent = new NodeAgent(t, {
+      client,
+      timers,
+      limiter: nodeLimiter,
+      registrations,
+      cachedNode: (name) => (nodeInformer.hasSynced() ? nodeInformer.store.get(name) : undefined),
+      logger,
+      address,
+      port,
+    });
     agent.onDeleted = () => nodeDeleted(agent);
     agent.onRegistered = () => {
       bootedAt.set(agent.name, clock.now());
@@ -381,9 +396,12 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     port = (server.address() as AddressInfo).port;
   }
   for (const t of templates) addAgent(t);
-  const registered = Promise.all([...agents.values()].map((a) => a.start())).then(() => undefined);
   informer.run();
   nodeInformer.run();
+  // the nodes boot once the Node list is in: a restart then adopts its Nodes without creates
+  const registered = nodeInformer.waitForSync().then(async (ok) => {
+    if (ok && !stopped) await Promise.all([...agents.values()].map((a) => a.start()));
+  });
   void informer.waitForSync().then((ok) => {
     if (!ok || stopped) return;
     for (const a of agents.values()) if (a.registered) syncNodePods(a);

@@ -4,8 +4,9 @@
 // That annotation is the contract between the two components (they never import each other).
 // An endpoint with a loopback address and no pod (a hand-written EndpointSlice, or the
 // apiserver's own `kubernetes` one) is dialled as it is. Anything else is unreachable.
+// podIdentityAndAnnotations is the pod informer's transform: that is all of a pod read here.
 
-import type { Pod } from '@kubesim/shared';
+import type { KubeObject, Pod, TransformFunc } from '@kubesim/shared';
 import type { BackendResolver } from './service-ports.ts';
 
 export const BACKEND_ANNOTATION_PREFIX = 'kubesim.io/backend-';
@@ -23,6 +24,20 @@ export function backendAnnotations(pod: Pod): string {
     .map((k) => `${k}=${a[k]}`)
     .join(',');
 }
+
+/** what proxy-sim keeps of a pod in its cache: metadata without managedFields, no spec or status */
+export const podIdentityAndAnnotations: TransformFunc = <T extends KubeObject>(obj: T): T => {
+  const { name, namespace, uid, resourceVersion, deletionTimestamp, labels, annotations } = obj.metadata;
+  const metadata: KubeObject['metadata'] = {};
+  if (name !== undefined) metadata.name = name;
+  if (namespace !== undefined) metadata.namespace = namespace;
+  if (uid !== undefined) metadata.uid = uid;
+  if (resourceVersion !== undefined) metadata.resourceVersion = resourceVersion;
+  if (deletionTimestamp !== undefined) metadata.deletionTimestamp = deletionTimestamp;
+  if (labels !== undefined) metadata.labels = labels;
+  if (annotations !== undefined) metadata.annotations = annotations;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, metadata } as T;
+};
 
 export function makeBackendResolver(getPod: (namespace: string, name: string) => Pod | undefined): BackendResolver {
   return ({ ip, port, pod }) => {

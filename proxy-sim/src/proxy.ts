@@ -10,10 +10,10 @@
 // 1 s minSyncPeriod) recomputes dirty services at once and swaps endpoint sets in place.
 //   const proxy = await startProxySim({ client, clock, logger }); ... await proxy.stop();
 
-import { SharedInformerFactory, errorMessage, finalStateOf, metaNamespaceKey, noopLogger, resources } from '@kubesim/shared';
+import { SharedInformerFactory, errorMessage, finalStateOf, metaNamespaceKey, noopLogger, resources, stripManagedFields } from '@kubesim/shared';
 import type { Client, Clock, EndpointSlice, LoggerLike, Pod, Service } from '@kubesim/shared';
 import type { Server } from 'node:http';
-import { backendAnnotations, makeBackendResolver } from './backends.ts';
+import { backendAnnotations, makeBackendResolver, podIdentityAndAnnotations } from './backends.ts';
 import { Frontend, splitHostPort } from './frontend.ts';
 import type { FrontendDeps } from './frontend.ts';
 import { ProxyMetrics } from './metrics.ts';
@@ -85,10 +85,12 @@ export async function startProxySim(opts: ProxySimOptions): Promise<ProxySim> {
   const metrics = new ProxyMetrics();
   const deps: FrontendDeps = { clock, logger, metrics, connectTimeoutMs: opts.connectTimeoutMs ?? 1000 };
   const ownInformers = !opts.informers;
-  const informers = opts.informers ?? new SharedInformerFactory({ client, clock, logger });
+  const informers = opts.informers ?? new SharedInformerFactory({ client, clock, logger, transform: stripManagedFields });
   const services = informers.forResource(resources.services);
   const slices = informers.forResource(resources.endpointslices);
-  const pods = informers.forResource(resources.pods);
+  // proxy-sim reads a pod's identity and its backend annotations, nothing else: with its own
+  // informers it caches just those (10,000 pods in a few MB instead of ~30)
+  const pods = informers.forResource(resources.pods, ownInformers ? { transform: podIdentityAndAnnotations } : {});
   const resolve = makeBackendResolver((ns, name) => pods.store.get(`${ns}/${name}`));
 
   const table = new Map<string, Map<string, PortState>>();

@@ -7,7 +7,7 @@
 // StorageClasses (volume plugins) and Namespaces (namespaceSelector). Scheduling starts
 // once pods and nodes are synced. Restart-safe: all state is rebuilt from the apiserver.
 
-import { finalStateOf, resources, SharedInformerFactory } from '@kubesim/shared';
+import { finalStateOf, resources, SharedInformerFactory, stripManagedFields } from '@kubesim/shared';
 import type { Client, Clock, KubeObject, LoggerLike, Random, ResourceType, SharedInformer } from '@kubesim/shared';
 import type { KubeSchedulerConfiguration } from './framework/config.ts';
 import type { ClusterEvent, Listers } from './framework/interfaces.ts';
@@ -58,7 +58,7 @@ type Obj = KubeObject & { spec?: { selector?: unknown } };
 
 export async function startScheduler(o: StartSchedulerOptions): Promise<SchedulerHandle> {
   const ownFactory = !o.informerFactory;
-  const factory = o.informerFactory ?? new SharedInformerFactory({ client: o.client, clock: o.clock, ...(o.logger ? { logger: o.logger } : {}) });
+  const factory = o.informerFactory ?? new SharedInformerFactory({ client: o.client, clock: o.clock, transform: stripManagedFields, ...(o.logger ? { logger: o.logger } : {}) });
   const inf = <T extends KubeObject>(t: ResourceType<T>): SharedInformer<T> => factory.forResource(t);
   const pods = inf(resources.pods);
   const nodes = inf(resources.nodes);

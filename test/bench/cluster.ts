@@ -9,12 +9,15 @@
 //      processes of /proc/<pid>/status VmRSS (peak while it ran, and at the end).
 // Flags: --startup-runs 5 --compare --nodes 1000 --replicas 10000 --timeout 180 --skip-startup --skip-scale
 // --timeline: also watch the pods and print, second by second, how many were created, bound
-// and Ready (one more watcher on the apiserver). --prof DIR: the scale run from source (tsx), every process writing a CPU profile into DIR.
+// and Ready (one more watcher on the apiserver). --prof DIR: every process of the scale run writes a CPU profile
+// into DIR (KUBESIM_NO_BUNDLE=1 runs them from source, so profiles name source files). --node-options "...":
+// NODE_OPTIONS for the scale run's processes (try V8 heap flags).
 // Targets (issue 11): start-up ≤ 3 s; 10,000 replicas available ≤ 15 s; RSS ≤ 1 GiB.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,6 +159,56 @@ async function watchPods(client: ReturnType<typeof createHttpClient>): Promise<{
   };
 }
 
+/** apiserver_request_total by `VERB resource` (watches included), and the store revision, from /metrics */
+async function apiCounts(conn: ReturnType<typeof loadKubeconfig>): Promise<{ requests: Map<string, number>; revision: number }> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const req = httpsRequest(new URL('/metrics', conn.server), { headers: conn.token ? { authorization: `Bearer ${conn.token}` } : {}, ...(conn.ca ? { ca: conn.ca } : {}) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const requests = new Map<string, number>();
+  let revision = 0;
+  for (const line of text.split('\n')) {
+    const m = /^apiserver_request_total\{(.*)\} (\S+)$/.exec(line);
+    if (m) {
+      const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+      const code = labels['code'] ?? '';
+      const key = `${labels['verb']} ${labels['resource']}${code.startsWith('2') ? '' : ` ${code}`}`;
+      requests.set(key, (requests.get(key) ?? 0) + Number(m[2]));
+    }
+    const r = /^kubesim_store_revision (\S+)$/.exec(line);
+    if (r) revision = Number(r[1]);
+  }
+  return { requests, revision };
+}
+
+/** warnings and errors per component log (a run that stalls usually says why there) */
+function logSummary(dir: string): void {
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.log'));
+  } catch {
+    return;
+  }
+  for (const f of files) {
+    const counts = new Map<string, number>();
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      const m = /"level":(\d+)/.exec(line);
+      if (!m || Number(m[1]) < 40) continue;
+      const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 120);
+      counts.set(msg, (counts.get(msg) ?? 0) + 1);
+    }
+    if (counts.size === 0) continue;
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 4);
+    console.log(`log warnings/errors, ${f}: ${top.map(([m, n]) => `${n}× ${m}`).join('; ')}`);
+  }
+}
+
 /** VmRSS of a process in bytes, or 0 when it is gone */
 function rss(pid: number | undefined): number {
   if (!pid) return 0;
@@ -189,12 +242,14 @@ function componentPids(dataDir: string): Map<string, number> {
 
 async function scale(): Promise<void> {
   const profDir = arg('prof', '');
-  const variant = profDir ? { ...bundled, env: { NODE_OPTIONS: `--import=${profileHook(profDir)}` } } : bundled;
+  const nodeOptions = [profDir ? `--import=${profileHook(profDir)}` : '', arg('node-options', '')].filter(Boolean).join(' ');
+  const variant = nodeOptions ? { ...bundled, env: { NODE_OPTIONS: nodeOptions } } : bundled;
   const c = await startCluster(variant, ['--nodes', String(NODES)], 300_000);
   try {
     console.log(`kubesim up --nodes ${NODES}: ready (every node Ready) in ${(c.upMs / 1000).toFixed(1)} s`);
     const dataDir = join(c.dir, '.kubesim');
-    const client = createHttpClient({ ...loadKubeconfig(join(dataDir, 'kubeconfig')), userAgent: 'bench-cluster' });
+    const conn = loadKubeconfig(join(dataDir, 'kubeconfig'));
+    const client = createHttpClient({ ...conn, userAgent: 'bench-cluster' });
     const pids = componentPids(dataDir);
     if (profDir) console.log(`pids: ${[...pids].map(([n, p]) => `${n} ${p}`).join(', ')}`);
     const peak = new Map<string, number>();
@@ -220,6 +275,7 @@ async function scale(): Promise<void> {
       },
     } as Deployment;
     const timeline = flag('timeline') ? await watchPods(client) : undefined;
+    const counts0 = await apiCounts(conn).catch(() => undefined);
     const t0 = performance.now();
     await client.create(resources.deployments, deployment);
     let lastPrint = 0;
@@ -258,10 +314,21 @@ async function scale(): Promise<void> {
       for (const line of timeline.lines(t0)) console.log(`  ${line}`);
       timeline.stop();
     }
+    const counts1 = await apiCounts(conn).catch(() => undefined);
+    if (counts0 && counts1) {
+      const rows = [...counts1.requests]
+        .map(([k, n]) => [k, n - (counts0.requests.get(k) ?? 0)] as const)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1]);
+      const total = rows.reduce((a, [, n]) => a + n, 0);
+      console.log(`apiserver requests meanwhile: ${total} (${(total / REPLICAS).toFixed(2)} per pod), store writes ${counts1.revision - counts0.revision} (${((counts1.revision - counts0.revision) / REPLICAS).toFixed(2)} per pod)`);
+      console.log(`  ${rows.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    }
     console.log(`control-plane RSS at the end: ${fmtRss(end)}`);
     console.log(`CPU seconds used meanwhile: ${[...pids].map(([name, pid]) => `${name} ${(cpuSeconds(pid) - (cpuStart.get(name) ?? 0)).toFixed(1)}`).join(', ')}`);
     console.log(`control-plane RSS peak: ${fmtBytes(peakSum)} (target ≤ 1 GiB); per component peak: ${[...peak].map(([n, b]) => `${n} ${fmtBytes(b)}`).join(', ')}`);
     console.log(`kubesim up itself (the supervisor, not counted): ${fmtBytes(rss(c.proc.pid))}`);
+    logSummary(join(dataDir, 'logs'));
   } finally {
     await c.stop();
   }

@@ -20,6 +20,7 @@ import { layout, type ClusterFile } from '../up/layout.ts';
 import { mergeKubeconfig } from '../up/merge-kubeconfig.ts';
 import { freePort, portIsFree } from '../up/ports.ts';
 import { Supervisor } from '../up/supervisor.ts';
+import { applyComponentV8Flags, COMPONENT_V8_FLAGS } from '../up/node-flags.ts';
 import { kubesimCommand } from '../bundle/launch.ts';
 
 export const upFlags = {
@@ -125,6 +126,7 @@ export async function up(argv: string[]): Promise<void> {
   const statusTimer = setInterval(writeClusterFile, 1000);
 
   if (flags['single-process']) {
+    applyComponentV8Flags();
     const { runComponentInProcess } = await import('./components.ts');
     for (const spec of specs) {
       // Each component logs to its own file, as it does in its own process.
@@ -137,7 +139,7 @@ export async function up(argv: string[]): Promise<void> {
     // All at once: each component loads its code while the apiserver starts, then waits for /readyz.
     const command = await launcher!;
     if (command.why) report(`components run from source, start-up is slower (could not bundle: ${command.why})`);
-    for (const spec of specs) supervisor.start({ name: spec.name, args: command.args(spec.name, spec.args) });
+    for (const spec of specs) supervisor.start({ name: spec.name, args: [...COMPONENT_V8_FLAGS, ...command.args(spec.name, spec.args)] });
     try {
       await waitReady(server, adminTarget, 30_000);
     } catch (err) {

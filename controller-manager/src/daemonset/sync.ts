@@ -17,7 +17,7 @@ import { claimPods } from '../history/claim.ts';
 import { CONTROLLER_REVISION_HASH_LABEL, claimRevisions, ensureCurrentRevision, truncateHistory } from '../history/revisions.ts';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../pods.ts';
 import type { ControllerExpectations } from '../replicaset/expectations.ts';
-import { slowStartBatch } from '../replicaset/sync.ts';
+import { slowStartBatch } from '../slow-start.ts';
 import { addDaemonPodTolerations, nodeShouldRunDaemonPod, pinToNode, targetNodeOf } from './predicates.ts';
 import { planRollingUpdate, resolveBudgets } from './update.ts';
 

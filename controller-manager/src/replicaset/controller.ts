@@ -4,7 +4,9 @@
 // match), creates or deletes pods to reach the count — in slow-start batches, guarded by
 // expectations so a burst never over-creates — and writes status.
 // kubesim: the same loop over shared informers; expectations count creations and
-// deletions (Kubernetes also tracks which pod UIDs it deleted); burst limit 500.
+// deletions (Kubernetes also tracks which pod UIDs it deleted); burst limit 500. Slow start
+// keeps a window of requests in flight (slow-start.ts), and a burst that went through
+// whole lets the next one start at the window it reached (Kubernetes starts each at 1).
 
 import { runController, createWorkQueue, labelSelectorAsSelector, metaNamespaceKey, finalStateOf, resources } from '@kubesim/shared';
 import type { Pod, ReplicaSet } from '@kubesim/shared';
@@ -21,6 +23,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
   ensureControllerIndex(podInformer);
   const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'replicaset' });
   const expectations = new ControllerExpectations(ctx.clock);
+  const slowStart = new Map<string, number>();
 
   const enqueue = (rs: ReplicaSet): void => queue.add(metaNamespaceKey(rs));
 
@@ -45,6 +48,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
     onDelete: (obj) => {
       const key = metaNamespaceKey(finalStateOf(obj));
       expectations.delete(key);
+      slowStart.delete(key);
       queue.add(key);
     },
   });
@@ -80,7 +84,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
     logger: ctx.logger,
-    reconcile: (key) => syncReplicaSet(ctx, { rsInformer, podInformer, expectations }, key),
+    reconcile: (key) => syncReplicaSet(ctx, { rsInformer, podInformer, expectations, slowStart }, key),
   });
   return { name: REPLICASET_CONTROLLER, stop };
 }

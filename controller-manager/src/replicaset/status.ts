@@ -7,22 +7,27 @@ import { formatTime, errorMessage } from '@kubesim/shared';
 import type { Pod, ReplicaSet } from '@kubesim/shared';
 import { removeCondition, setCondition, type WorkloadCondition } from '../conditions.ts';
 import { deepEqual } from '../canonical.ts';
-import { isPodAvailable, isPodReady } from '../pods.ts';
+import { availableFromFacts, matchesOnce, podFacts } from '../pod-facts.ts';
 
 type RSStatus = NonNullable<ReplicaSet['status']>;
 
 export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], manageError: unknown, now: number): RSStatus {
   const templateLabels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
+  const question = JSON.stringify(templateLabels);
+  const carriesTemplateLabels = (pod: Pod): boolean => {
+    const labels = pod.metadata.labels ?? {};
+    return templateLabels.every(([k, v]) => labels[k] === v);
+  };
   const minReady = rs.spec?.minReadySeconds ?? 0;
   let fullyLabeled = 0;
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
-    const labels = pod.metadata.labels ?? {};
-    if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
-    if (isPodReady(pod)) {
+    if (matchesOnce(pod, 'template', question, carriesTemplateLabels)) fullyLabeled++;
+    const f = podFacts(pod);
+    if (f.ready) {
       ready++;
-      if (minReady <= 0 || isPodAvailable(pod, minReady, now)) available++;
+      if (availableFromFacts(f, minReady, now)) available++;
     }
   }
   const status: RSStatus = { replicas: pods.length };

@@ -16,9 +16,10 @@ import {
 import type { Pod, ReplicaSet, ReconcileResult, SharedInformer } from '@kubesim/shared';
 import type { ControllerContext } from '../context.ts';
 import { controlledBy, controllerRef, hasOrphans } from '../controller-index.ts';
-import { isPodActive } from '../pods.ts';
+import { matchesOnce, podFacts } from '../pod-facts.ts';
 import type { ControllerExpectations } from './expectations.ts';
 import { podsToDelete } from './ranking.ts';
+import { slowStartBatch } from '../slow-start.ts';
 import { calculateReplicaSetStatus, statusEqual } from './status.ts';
 
 export const BURST_REPLICAS = 500;
@@ -27,6 +28,8 @@ export interface ReplicaSetCaches {
   rsInformer: SharedInformer<ReplicaSet>;
   podInformer: SharedInformer<Pod>;
   expectations: ControllerExpectations;
+  /** per ReplicaSet key, the slow-start window its last burst of creations ended with */
+  slowStart: Map<string, number>;
 }
 
 export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetCaches, key: string): Promise<void | ReconcileResult> {
@@ -34,6 +37,7 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
   const cached = rsInformer.store.get(key);
   if (!cached) {
     expectations.delete(key);
+    caches.slowStart.delete(key);
     return;
   }
   // the cached object is only read here; writes send new objects built around it
@@ -44,13 +48,13 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
   // Kubernetes lists the namespace's pods and claims from them. Only pods this ReplicaSet
   // controls and orphans can be claimed, so without orphans its own pods are all there is.
   const scope = hasOrphans(podInformer, namespace) || !rs.metadata.uid ? podInformer.store.byIndex('namespace', namespace) : controlledBy(podInformer, namespace, rs.metadata.uid);
-  const candidates = scope.filter(isPodActive);
+  const candidates = scope.filter((p) => podFacts(p).active);
   const pods = await claimPods(ctx, rs, candidates);
 
   let manageError: unknown;
   if (needsSync && !rs.metadata.deletionTimestamp) {
     try {
-      await manageReplicas(ctx, expectations, key, rs, pods);
+      await manageReplicas(ctx, caches, key, rs, pods);
     } catch (err) {
       manageError = err;
     }
@@ -60,7 +64,7 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
   const status = calculateReplicaSetStatus(rs, pods, manageError, now);
   if (!statusEqual(rs.status, status)) {
     try {
-      await ctx.client.update(resources.replicasets, { ...rs, status }, { namespace, subresource: 'status' });
+      await updateReplicaSetStatus(ctx, rs, status);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -74,17 +78,36 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
 }
 
 /**
+ * Write the status; on a conflict (the cache is behind: the previous status write or a
+ * scale is not seen yet) read the latest ReplicaSet and try once more, as Kubernetes'
+ * updateReplicaSetStatus does (statusUpdateRetries = 1), rather than waiting out a requeue.
+ */
+async function updateReplicaSetStatus(ctx: ControllerContext, rs: ReplicaSet, status: NonNullable<ReplicaSet['status']>): Promise<void> {
+  const namespace = rs.metadata.namespace ?? 'default';
+  try {
+    await ctx.client.update(resources.replicasets, { ...rs, status }, { namespace, subresource: 'status' });
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    const latest = await ctx.client.get(resources.replicasets, rs.metadata.name ?? '', { namespace });
+    if (latest.metadata.uid !== rs.metadata.uid) throw err; // another ReplicaSet of that name now
+    await ctx.client.update(resources.replicasets, { ...latest, status }, { namespace, subresource: 'status' });
+  }
+}
+
+/**
  * Adopt orphans the selector matches and release owned pods it no longer matches
  * (Kubernetes: PodControllerRefManager). Returns the pods this ReplicaSet owns now.
  */
 async function claimPods(ctx: ControllerContext, rs: ReplicaSet, candidates: Pod[]): Promise<Pod[]> {
   const selector = labelSelectorAsSelector(rs.spec?.selector);
+  const question = JSON.stringify(rs.spec?.selector ?? null);
+  const test = (p: Pod): boolean => selector.matches(p.metadata.labels ?? {});
   const owned: Pod[] = [];
   for (const pod of candidates) {
-    const ref = controllerRef(pod);
-    const matches = selector.matches(pod.metadata.labels ?? {});
-    if (ref) {
-      if (ref.uid !== rs.metadata.uid) continue;
+    const controllerUid = podFacts(pod).controllerUid;
+    const matches = matchesOnce(pod, 'selector', question, test);
+    if (controllerUid !== undefined) {
+      if (controllerUid !== rs.metadata.uid) continue;
       if (matches) owned.push(pod);
       else await patchOwnerRefs(ctx, pod, (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid));
       continue;
@@ -110,13 +133,17 @@ async function patchOwnerRefs(ctx: ControllerContext, pod: Pod, ownerReferences:
   }
 }
 
-async function manageReplicas(ctx: ControllerContext, expectations: ControllerExpectations, key: string, rs: ReplicaSet, pods: Pod[]): Promise<void> {
+async function manageReplicas(ctx: ControllerContext, caches: ReplicaSetCaches, key: string, rs: ReplicaSet, pods: Pod[]): Promise<void> {
+  const { expectations, slowStart } = caches;
   const want = rs.spec?.replicas ?? 1;
   const diff = pods.length - want;
   if (diff < 0) {
     const count = Math.min(-diff, BURST_REPLICAS);
     expectations.expect(key, count, 0);
-    const { created, error } = await slowStartBatch(count, 1, () => createPod(ctx, rs));
+    // a burst that went through whole lets the next one start where it ended (kubesim)
+    const { created, error, window } = await slowStartBatch(count, slowStart.get(key) ?? 1, () => createPod(ctx, rs));
+    if (error) slowStart.delete(key);
+    else slowStart.set(key, window);
     const skipped = count - created;
     if (skipped > 0) expectations.lower(key, skipped, 0);
     if (error) throw error;
@@ -130,24 +157,6 @@ async function manageReplicas(ctx: ControllerContext, expectations: ControllerEx
       throw (failed[0] as PromiseRejectedResult).reason;
     }
   }
-}
-
-/**
- * Run `fn` `count` times in batches of 1, 2, 4, ... (Kubernetes: slowStartBatch): if the
- * first calls fail (a quota, a webhook), we learn it after one request, not 500.
- */
-export async function slowStartBatch(count: number, initial: number, fn: () => Promise<void>): Promise<{ created: number; error?: unknown }> {
-  let done = 0;
-  let batch = Math.min(initial, count);
-  while (batch > 0) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn()));
-    const ok = results.filter((r) => r.status === 'fulfilled').length;
-    done += ok;
-    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-    if (failed) return { created: done, error: failed.reason };
-    batch = Math.min(2 * batch, count - done);
-  }
-  return { created: done };
 }
 
 async function createPod(ctx: ControllerContext, rs: ReplicaSet): Promise<void> {

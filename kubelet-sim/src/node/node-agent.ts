@@ -27,6 +27,12 @@ export interface NodeAgentDeps {
   client: Client;
   timers: TimerQueue;
   limiter: Limiter;
+  /** nodes registering at once: each takes a slot for its whole sequence (Node, status,
+   *  Lease), so a thousand booting nodes come up a few at a time instead of all at the end */
+  registrations?: Limiter;
+  /** the Node as the process's node informer has it, if it does: a restarted kubelet-sim
+   *  then adopts it without a create that fails and a GET */
+  cachedNode?: (name: string) => Node | undefined;
   logger: LoggerLike;
   address: string;
   port: number;
@@ -125,44 +131,58 @@ export class NodeAgent {
   }
 
   async #register(): Promise<void> {
-    const { client, limiter, logger } = this.#deps;
+    const { logger, registrations } = this.#deps;
     const boot = this.bootCount;
     for (;;) {
       if (!this.running || boot !== this.bootCount) return;
       try {
-        const node = buildNode(this.template, this.facts());
-        let saved: Node;
-        try {
-          saved = await limiter.run(() => client.create(nodeType, node));
-        } catch (err) {
-          if (!isAlreadyExists(err)) throw err;
-          this.#leaseMayExist = true;
-          saved = await limiter.run(() => client.get(nodeType, this.name));
-          // keep the podCIDR the node already has, so pod IPs stay stable across restarts
-          const cidr = saved.spec?.podCIDR;
-          if (cidr && cidr !== this.template.podCIDR && /\.0\/24$/.test(cidr)) this.ips = new IpAllocator(cidr);
-          this.taints = saved.spec?.taints ?? [];
-          saved = { ...saved, status: {} };
-        }
-        this.uid = saved.metadata.uid;
-        if (!saved.status?.conditions?.length) await this.#syncStatus(true);
-        else {
-          this.#lastFingerprintOf = this.#fingerprintInputs();
-          this.#lastFingerprint = statusFingerprint(nodeStatus(this.template, this.facts()));
-          this.#lastReport = this.#deps.timers.now();
-        }
-        await this.#renewLease();
-        if (!this.running || boot !== this.bootCount) return;
-        this.registered = true;
-        this.#after(LEASE_RENEW_MS, () => this.#leaseLoop());
-        this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
-        this.onRegistered();
+        if (registrations) await registrations.run(() => this.#registerOnce(boot));
+        else await this.#registerOnce(boot);
         return;
       } catch (err) {
         logger.warn({ node: this.name, err: errorMessage(err) }, 'node registration failed; retrying');
         await new Promise<void>((resolve) => this.#after(RETRY_MS, resolve));
       }
     }
+  }
+
+  /** one attempt: the Node (created, or adopted), its status, its Lease; then heartbeats */
+  async #registerOnce(boot: number): Promise<void> {
+    const { client, limiter } = this.#deps;
+    if (!this.running || boot !== this.bootCount) return;
+    let saved: Node | undefined = this.#deps.cachedNode?.(this.name);
+    if (!saved) {
+      try {
+        saved = await limiter.run(() => client.create(nodeType, buildNode(this.template, this.facts())));
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        saved = await limiter.run(() => client.get(nodeType, this.name));
+        saved = this.#adopt(saved);
+      }
+    } else saved = this.#adopt(saved);
+    this.uid = saved.metadata.uid;
+    if (!saved.status?.conditions?.length) await this.#syncStatus(true);
+    else {
+      this.#lastFingerprintOf = this.#fingerprintInputs();
+      this.#lastFingerprint = statusFingerprint(nodeStatus(this.template, this.facts()));
+      this.#lastReport = this.#deps.timers.now();
+    }
+    await this.#renewLease();
+    if (!this.running || boot !== this.bootCount) return;
+    this.registered = true;
+    this.#after(LEASE_RENEW_MS, () => this.#leaseLoop());
+    this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
+    this.onRegistered();
+  }
+
+  /** take over a Node that already exists (a reboot): its podCIDR, so pod IPs stay stable
+   *  across restarts, and its taints; its status is reported afresh */
+  #adopt(existing: Node): Node {
+    this.#leaseMayExist = true;
+    const cidr = existing.spec?.podCIDR;
+    if (cidr && cidr !== this.template.podCIDR && /\.0\/24$/.test(cidr)) this.ips = new IpAllocator(cidr);
+    this.taints = existing.spec?.taints ?? [];
+    return { ...existing, status: {} };
   }
 
   #leaseLoop(): void {

@@ -5,7 +5,9 @@
 export class Limiter {
   readonly max: number;
   #active = 0;
-  #waiting: Array<() => void> = [];
+  /** FIFO of waiters from #head on (an index, not shift(): 10,000 waiters are usual) */
+  #waiting: Array<(() => void) | undefined> = [];
+  #head = 0;
 
   constructor(max: number) {
     this.max = Math.max(1, max);
@@ -16,7 +18,7 @@ export class Limiter {
   }
 
   get queued(): number {
-    return this.#waiting.length;
+    return this.#waiting.length - this.#head;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -26,7 +28,18 @@ export class Limiter {
       return await task();
     } finally {
       this.#active--;
-      this.#waiting.shift()?.();
+      this.#next();
     }
+  }
+
+  #next(): void {
+    if (this.#head >= this.#waiting.length) return;
+    const wake = this.#waiting[this.#head];
+    this.#waiting[this.#head++] = undefined;
+    if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
+      this.#waiting = this.#waiting.slice(this.#head);
+      this.#head = 0;
+    }
+    wake?.();
   }
 }

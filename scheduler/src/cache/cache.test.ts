@@ -31,6 +31,29 @@ describe('SchedulerCache', () => {
     expect(c.get('n1')!.requested.milliCPU).toBe(1000);
   });
 
+  it('keeps the node generation for a version of a pod that differs only in status, and moves it for a label change', () => {
+    const c = new SchedulerCache(new VirtualClock());
+    c.addNode(makeNode('n1'));
+    const pod = makePod('p', { cpu: '1', labels: { app: 'web' } });
+    const pi = newPodInfo(pod);
+    c.assumePod(pi, 'n1');
+    const afterAssume = c.get('n1')!.generation;
+    const bound = bindPod(pod, 'n1');
+    c.addOrUpdatePod(newPodInfo(bound), 'n1');
+    const running: Pod = { ...bound, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+    const runningInfo = newPodInfo(running);
+    c.addOrUpdatePod(runningInfo, 'n1');
+    const ni = c.get('n1')!;
+    expect(ni.generation).toBe(afterAssume);
+    expect(ni.pods).toEqual([runningInfo]);
+    expect(c.isAssumed(pi)).toBe(false);
+    expect(ni.requested.milliCPU).toBe(1000);
+    c.addOrUpdatePod(newPodInfo({ ...running, metadata: { ...running.metadata, labels: { app: 'api' } } }), 'n1');
+    expect(c.get('n1')!.generation).toBeGreaterThan(afterAssume);
+    expect(c.get('n1')!.pods.map((p) => p.pod.metadata.labels)).toEqual([{ app: 'api' }]);
+    expect(c.get('n1')!.requested.milliCPU).toBe(1000);
+  });
+
   it('expires assumed pods after the TTL once binding finished, if a TTL is set', async () => {
     const clock = new VirtualClock(0);
     const c = new SchedulerCache(clock, 30_000);

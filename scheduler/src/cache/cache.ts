@@ -13,6 +13,7 @@ import type { Clock } from '@kubesim/shared';
 import type { SnapshotLister } from '../framework/interfaces.ts';
 import { NodeInfo } from '../framework/node-info.ts';
 import type { ImageState } from '../framework/node-info.ts';
+import { sameContribution } from '../framework/pod-info.ts';
 import type { PodInfo } from '../framework/pod-info.ts';
 import { normalizedImageName } from '../plugins/image-locality.ts';
 import type { Node } from '../types.ts';
@@ -202,10 +203,16 @@ export class SchedulerCache implements SnapshotLister {
     return this.podStates.get(cacheKey(pod))?.assumed === true;
   }
 
-  /** An assigned pod seen by the informer (ADDED or MODIFIED): confirms an assumption. */
+  /** An assigned pod seen by the informer (ADDED or MODIFIED): confirms an assumption. A
+   *  version that counts the same on the same node (a status write) replaces the old one
+   *  without changing the node's generation. */
   addOrUpdatePod(pi: PodInfo, nodeName: string): void {
     const id = cacheKey(pi);
     const ps = this.podStates.get(id);
+    if (ps && ps.nodeName === nodeName && sameContribution(ps.pi, pi) && this.nodeInfos.get(nodeName)?.replacePod(pi)) {
+      this.podStates.set(id, { pi, nodeName, assumed: false, bindingFinished: false, deadline: undefined });
+      return;
+    }
     if (ps) this.unplace(ps.pi.key, ps.nodeName);
     else this.dropOtherPodNamed(pi);
     this.podStates.set(id, { pi, nodeName, assumed: false, bindingFinished: false, deadline: undefined });

@@ -3,7 +3,8 @@
 // non-zero requested resources, host ports in use, pods with (anti-)affinity, and the
 // images present. Example: a 4-CPU node with pods of 500m and (no request) has
 // requested.milliCPU = 500 and nonZeroRequested.milliCPU = 600. `generation` increases
-// on every change. `clone()` gives an independent copy for what-if evaluation
+// on every change that can alter a scheduling decision; `replacePod` swaps in a newer
+// version of a pod that differs only elsewhere (its status, say) and keeps it. `clone()` gives an independent copy for what-if evaluation
 // (nominated pods, preemption dry runs); plugins must not mutate a NodeInfo they are given.
 
 import type { Node } from '../types.ts';
@@ -116,6 +117,25 @@ export class NodeInfo {
     this.nonZeroRequested.addResource(pi.nonZeroRequests, -1);
     for (const p of pi.hostPorts) this.usedPorts.remove(p);
     this.generation = nextGeneration();
+    return true;
+  }
+
+  /**
+   * Swap in a newer version of a pod already here (same key) that contributes exactly what
+   * the old one did — see sameContribution — without a new generation: a kubelet's status
+   * write must not make plugins recount the node. False when the pod is not here.
+   */
+  replacePod(pi: PodInfo): boolean {
+    const i = this.pods.findIndex((p) => p.key === pi.key);
+    if (i < 0) return false;
+    const old = this.pods[i]!;
+    this.pods[i] = pi;
+    const swap = (arr: PodInfo[]): void => {
+      const j = arr.indexOf(old);
+      if (j >= 0) arr[j] = pi;
+    };
+    if (hasAffinity(old)) swap(this.podsWithAffinity);
+    if (old.requiredAntiAffinityTerms.length > 0) swap(this.podsWithRequiredAntiAffinity);
     return true;
   }
 

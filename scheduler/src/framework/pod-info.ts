@@ -136,6 +136,32 @@ export function podMatchesTerm(candidate: PodInfo, term: AffinityTerm, namespace
   return term.selector(candidate.pod.metadata.labels);
 }
 
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  const ka = a ? Object.keys(a) : [];
+  if (ka.length !== (b ? Object.keys(b).length : 0)) return false;
+  for (const k of ka) if (!b || !Object.hasOwn(b, k) || a![k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * Do two versions of one pod count the same on a node, for every plugin? Same identity,
+ * priority, requests, host ports, labels, deletion mark and affinity; what else changes
+ * between them (status, annotations) no plugin reads from a NodeInfo.
+ */
+export function sameContribution(a: PodInfo, b: PodInfo): boolean {
+  if (a === b) return true;
+  if (a.key !== b.key || a.uid !== b.uid || a.priority !== b.priority) return false;
+  if (!a.requests.equals(b.requests) || !a.nonZeroRequests.equals(b.nonZeroRequests)) return false;
+  const ma = a.pod.metadata;
+  const mb = b.pod.metadata;
+  if ((ma.deletionTimestamp ?? '') !== (mb.deletionTimestamp ?? '') || !sameLabels(ma.labels, mb.labels)) return false;
+  if (a.hostPorts.length !== b.hostPorts.length || a.hostPorts.some((p, i) => p.ip !== b.hostPorts[i]!.ip || p.port !== b.hostPorts[i]!.port || p.protocol !== b.hostPorts[i]!.protocol)) return false;
+  const aa = a.pod.spec?.affinity;
+  const ab = b.pod.spec?.affinity;
+  return aa === ab || (aa !== undefined && ab !== undefined && JSON.stringify(aa) === JSON.stringify(ab));
+}
+
 export function hasAffinity(pi: PodInfo): boolean {
   const a = pi.pod.spec?.affinity;
   return !!(a && (a.podAffinity || a.podAntiAffinity));

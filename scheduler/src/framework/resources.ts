@@ -31,6 +31,16 @@ export class Resource {
     return r;
   }
 
+  equals(o: Resource): boolean {
+    if (this.milliCPU !== o.milliCPU || this.memory !== o.memory || this.ephemeralStorage !== o.ephemeralStorage || this.allowedPodNumber !== o.allowedPodNumber) return false;
+    const a = this.scalar;
+    const b = o.scalar;
+    if (!a || !b) return (a?.size ?? 0) === 0 && (b?.size ?? 0) === 0;
+    if (a.size !== b.size) return false;
+    for (const [k, v] of a) if (b.get(k) !== v) return false;
+    return true;
+  }
+
   /** adds (sign 1) or subtracts (sign -1) another Resource */
   addResource(o: Resource, sign: 1 | -1 = 1): void {
     this.milliCPU += sign * o.milliCPU;

@@ -8,6 +8,7 @@
 
 import type { ClusterEvent, EnqueueExtensions, Handle, ScorePlugin } from '../framework/interfaces.ts';
 import { MAX_NODE_SCORE } from '../framework/interfaces.ts';
+import type { PodSpec } from '../types.ts';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
 const MB = 1024 * 1024;
@@ -19,21 +20,39 @@ export function normalizedImageName(name: string): string {
   return name;
 }
 
+/** a pod's images, normalized, and how many containers it has: worked out once per pod, not per node */
+interface PodImages {
+  names: string[];
+  containers: number;
+}
+
+const NO_IMAGES: PodImages = { names: [], containers: 0 };
+
 export function newImageLocality(_args: Record<string, unknown>, handle: Handle): ScorePlugin & EnqueueExtensions {
+  // Score runs for every feasible node of one pod in a row: the last pod's answer is kept.
+  let lastSpec: object | undefined;
+  let lastImages = NO_IMAGES;
+  const podImages = (spec: PodSpec | undefined): PodImages => {
+    if (!spec) return NO_IMAGES;
+    if (spec !== lastSpec) {
+      const containers = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+      lastImages = { names: containers.filter((c) => c.image).map((c) => normalizedImageName(c.image!)), containers: containers.length };
+      lastSpec = spec;
+    }
+    return lastImages;
+  };
   return {
     name: IMAGE_LOCALITY,
     score(_state, pod, node) {
       if (node.imageStates.size === 0) return 0;
-      const spec = pod.pod.spec;
-      const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+      const images = podImages(pod.pod.spec);
       const total = handle.snapshot.list().length;
       let sum = 0;
-      for (const c of containers) {
-        if (!c.image) continue;
-        const st = node.imageStates.get(normalizedImageName(c.image));
+      for (const name of images.names) {
+        const st = node.imageStates.get(name);
         if (st && total > 0) sum += Math.trunc(st.size * (st.nodes.size / total));
       }
-      const maxThreshold = MAX_CONTAINER_THRESHOLD * containers.length;
+      const maxThreshold = MAX_CONTAINER_THRESHOLD * images.containers;
       if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
       else if (sum > maxThreshold) sum = maxThreshold;
       return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));

@@ -126,9 +126,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   };
   if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
 
+  // request options without a URL to parse each time (a burst sends thousands)
+  const target = { protocol: base.protocol, hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'), port: base.port || (secure ? 443 : 80) };
+
   /** one HTTP exchange; resolves with the response head (body unread); `spec.signal` aborts it */
   function send(spec: RequestSpec, payload: string | undefined): Promise<IncomingMessage> {
-    const url = new URL(basePath + spec.path + queryString(spec.query ?? {}), base);
+    const path = basePath + spec.path + queryString(spec.query ?? {});
     const h: Record<string, string> = { ...headers };
     if (payload !== undefined) {
       h['Content-Type'] = spec.contentType ?? 'application/json';
@@ -139,7 +142,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (signal?.aborted) return reject(new AbortError());
       // raised before the request is queued, so the stream gets a connection at once
       if (spec.stream) agent.maxSockets = maxConnections + ++streams;
-      const req = (secure ? https : http).request(url, { method: spec.method, headers: h, agent });
+      const req = (secure ? https : http).request({ ...target, path, method: spec.method, headers: h, agent });
       if (spec.stream) req.once('close', () => (agent.maxSockets = maxConnections + --streams));
       // destroy() without an error: a response being read just ends early, nothing throws
       const onAbort = (): void => void req.destroy();
@@ -151,7 +154,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       });
       req.on('error', (err) => {
         if (signal?.aborted) reject(new AbortError());
-        else reject(failure(503, 'ServiceUnavailable', `${spec.method} "${url.href}": ${err.message}`));
+        else reject(failure(503, 'ServiceUnavailable', `${spec.method} "${base.origin}${path}": ${err.message}`));
       });
       req.end(payload);
     });
@@ -169,11 +172,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
   }
 
-  async function readBody(res: IncomingMessage): Promise<string> {
-    res.setEncoding('utf8');
-    let text = '';
-    for await (const chunk of res) text += chunk as string;
-    return text;
+  /** the whole body as text; rejects when the response breaks off before its end */
+  function readBody(res: IncomingMessage): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let ended = false;
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('end', () => {
+        ended = true;
+        resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      });
+      res.once('error', reject);
+      res.once('close', () => {
+        if (!ended) reject(new Error('aborted'));
+      });
+    });
   }
 
   function failed(res: IncomingMessage, text: string, method: string): ApiError {
@@ -228,28 +241,44 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         return;
       }
       res.setEncoding('utf8');
+      // newline-delimited events; `partial` holds the start of a line split across chunks
       let partial = '';
       const take = (line: string): void => {
         if (!line.trim()) return;
-        const ev = JSON.parse(line) as WatchEvent<T>;
-        channel.push(ev);
+        channel.push(JSON.parse(line) as WatchEvent<T>);
       };
-      try {
-        for await (const chunk of res) {
-          partial += chunk as string;
-          let nl: number;
-          while ((nl = partial.indexOf('\n')) >= 0) {
-            take(partial.slice(0, nl));
-            partial = partial.slice(nl + 1);
-          }
-        }
-        take(partial);
-        channel.end();
-      } catch (err) {
-        // a connection closed under the watch ends it, as for client-go; bad JSON fails it
+      const fail = (err: unknown): void => {
+        // bad JSON fails the watch; a connection closed under it just ends it, as for client-go
         if (err instanceof SyntaxError) channel.fail(failure(500, 'InternalError', `unable to decode watch event: ${err.message}`));
         else channel.end();
-      }
+        res.destroy();
+      };
+      res.on('data', (chunk: string) => {
+        if (channel.ended) return;
+        try {
+          let from = 0;
+          let nl = chunk.indexOf('\n');
+          if (nl >= 0 && partial) {
+            take(partial + chunk.slice(0, nl));
+            partial = '';
+            from = nl + 1;
+            nl = chunk.indexOf('\n', from);
+          }
+          for (; nl >= 0; from = nl + 1, nl = chunk.indexOf('\n', from)) take(chunk.slice(from, nl));
+          if (from < chunk.length) partial += chunk.slice(from);
+        } catch (err) {
+          fail(err);
+        }
+      });
+      res.once('end', () => {
+        try {
+          take(partial);
+          channel.end();
+        } catch (err) {
+          fail(err);
+        }
+      });
+      res.once('close', () => channel.end());
     })().catch((err: unknown) => (ac.signal.aborted ? channel.end() : channel.fail(err)));
     return channel;
   }

@@ -2,7 +2,7 @@
 // so every controller that asks for pods shares one watch and one cache (client-go's
 // informers.SharedInformerFactory). Ask for informers with forResource(), then start():
 // it starts every informer asked for so far (call it again after asking for more).
-// stop() stops them all.
+// stop() stops them all. A `transform` (stripManagedFields) applies to every informer.
 //   const pods = factory.forResource(resources.pods); factory.start(); await factory.waitForCacheSync();
 
 import type { KubeObject } from '../api/meta.ts';
@@ -13,6 +13,7 @@ import type { LoggerLike } from '../logger-like.ts';
 import type { ListWatchOptions } from './reflector.ts';
 import { SharedInformer } from './shared-informer.ts';
 import type { SharedInformerOptions } from './shared-informer.ts';
+import type { TransformFunc } from './transform.ts';
 
 export interface SharedInformerFactoryOptions {
   client: Client;
@@ -24,10 +25,15 @@ export interface SharedInformerFactoryOptions {
   logger?: LoggerLike;
   pageSize?: number;
   watchTimeoutSeconds?: number;
+  /** applied by every informer to each object before caching it (e.g. stripManagedFields) */
+  transform?: TransformFunc;
 }
 
 export interface ForResourceOptions extends ListWatchOptions {
   resyncPeriod?: number;
+  /** this informer's transform, instead of the factory's (it is made by the first request
+   *  for these options: a later request's transform is not used) */
+  transform?: TransformFunc;
 }
 
 export class SharedInformerFactory {
@@ -47,6 +53,7 @@ export class SharedInformerFactory {
     let informer = this.#informers.get(key) as SharedInformer<T> | undefined;
     if (!informer) {
       const { client, clock, logger, pageSize, watchTimeoutSeconds } = this.#opts;
+      const transform = opts.transform ?? this.#opts.transform;
       const resync = opts.resyncPeriod ?? this.#opts.resyncPeriod;
       const io: SharedInformerOptions<T> = { client, clock, type };
       if (ns !== undefined) io.namespace = ns;
@@ -56,6 +63,7 @@ export class SharedInformerFactory {
       if (logger) io.logger = logger;
       if (pageSize !== undefined) io.pageSize = pageSize;
       if (watchTimeoutSeconds !== undefined) io.watchTimeoutSeconds = watchTimeoutSeconds;
+      if (transform) io.transform = transform;
       informer = new SharedInformer<T>(io);
       this.#informers.set(key, informer as unknown as SharedInformer);
     }

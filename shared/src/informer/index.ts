@@ -4,3 +4,4 @@ export * from './store.ts';
 export * from './reflector.ts';
 export * from './shared-informer.ts';
 export * from './factory.ts';
+export * from './transform.ts';

@@ -11,6 +11,7 @@ import { SharedInformerFactory } from './factory.ts';
 import { DeletedFinalStateUnknown, SharedInformer, deletionHandlingKey, finalStateOf } from './shared-informer.ts';
 import type { ResourceEventHandler } from './shared-informer.ts';
 import { metaNamespaceKey } from './store.ts';
+import { stripManagedFields } from './transform.ts';
 
 type ConfigMap = KubeObject & { data?: Record<string, string> };
 const cm = (namespace: string, name: string, data: Record<string, string> = {}, labels?: Record<string, string>): ConfigMap => ({
@@ -70,6 +71,57 @@ describe('SharedInformer', () => {
     await clock.runUntilIdle();
     await stopped;
     expect(client.openWatches()).toBe(0);
+  });
+
+  it('applies its transform to listed objects, watch events and deleted objects alike', async () => {
+    const clock = new VirtualClock(1_700_000_000_000);
+    const client = new FakeClient({ clock });
+    const managed = { manager: 'kubectl', operation: 'Update' as const, fieldsType: 'FieldsV1' as const, fieldsV1: { 'f:data': {} } };
+    const withFields = (name: string): ConfigMap => ({ metadata: { namespace: 'a', name, managedFields: [managed] }, data: { k: name } });
+    await client.create(resources.configmaps, withFields('listed'));
+    expect((await client.get(resources.configmaps, 'listed', { namespace: 'a' })).metadata.managedFields).toHaveLength(1);
+    const informer = new SharedInformer<ConfigMap>({ client, clock, type: resources.configmaps, transform: stripManagedFields });
+    const seen: ConfigMap[] = [];
+    informer.addEventHandler({ onAdd: (o) => seen.push(o), onUpdate: (_o, n) => seen.push(n), onDelete: (o) => seen.push(finalStateOf(o)) });
+    informer.run();
+    await informer.waitForSync();
+    await client.create(resources.configmaps, withFields('watched'));
+    await clock.settle();
+    await client.delete(resources.configmaps, 'watched', { namespace: 'a' });
+    await clock.settle();
+    expect(seen.map((o) => [o.metadata.name, o.data?.['k'], o.metadata.managedFields])).toEqual([
+      ['listed', 'listed', undefined],
+      ['watched', 'watched', undefined],
+      ['watched', 'watched', undefined],
+    ]);
+    expect(informer.store.get('a/listed')?.metadata.managedFields).toBeUndefined();
+    expect(Object.isFrozen(informer.store.get('a/listed'))).toBe(true);
+    await informer.stop();
+  });
+
+  it('a factory hands its transform to every informer it makes', async () => {
+    const clock = new VirtualClock(1_700_000_000_000);
+    const client = new FakeClient({ clock });
+    await client.create(resources.configmaps, { metadata: { namespace: 'a', name: 'x', managedFields: [{ manager: 'm', operation: 'Update' }] } } as ConfigMap);
+    const factory = new SharedInformerFactory({ client, clock, transform: stripManagedFields });
+    const informer = factory.forResource<ConfigMap>(resources.configmaps);
+    factory.start();
+    await factory.waitForCacheSync();
+    expect(informer.store.get('a/x')?.metadata).toEqual(expect.objectContaining({ name: 'x' }));
+    expect(informer.store.get('a/x')?.metadata.managedFields).toBeUndefined();
+    await factory.stop();
+  });
+
+  it('an informer asked for with its own transform uses that one instead of the factory\'s', async () => {
+    const clock = new VirtualClock(1_700_000_000_000);
+    const client = new FakeClient({ clock });
+    await client.create(resources.configmaps, cm('a', 'x', { k: 'v' }));
+    const factory = new SharedInformerFactory({ client, clock, transform: stripManagedFields });
+    const informer = factory.forResource<ConfigMap>(resources.configmaps, { transform: <T extends KubeObject>(o: T): T => ({ metadata: { name: o.metadata.name, namespace: o.metadata.namespace } }) as T });
+    factory.start();
+    await factory.waitForCacheSync();
+    expect(informer.store.get('a/x')).toEqual({ metadata: { name: 'x', namespace: 'a' } });
+    await factory.stop();
   });
 
   it('re-watches from the last resourceVersion after a disconnect, without relisting', async () => {

@@ -4,6 +4,7 @@
 // objects that vanished while the watch was down are deleted with a
 // DeletedFinalStateUnknown tombstone (their last known state). A periodic resync, if
 // asked for, replays every cached object to onUpdate(obj, obj). Handlers must not block.
+// A `transform` (transform.ts) is applied to every object received, before all of that.
 
 import type { KubeObject } from '../api/meta.ts';
 import type { ResourceType } from '../api/resources.ts';
@@ -15,6 +16,7 @@ import { Reflector } from './reflector.ts';
 import type { ListWatchOptions, ReflectorSink } from './reflector.ts';
 import { Indexer, deepFreeze, metaNamespaceIndexFunc, metaNamespaceKey, namespaceIndex } from './store.ts';
 import type { Indexers, ReadonlyIndexer } from './store.ts';
+import type { TransformFunc } from './transform.ts';
 
 /** The last state known of an object deleted while the informer was not watching. */
 export class DeletedFinalStateUnknown<T extends KubeObject = KubeObject> {
@@ -51,6 +53,8 @@ export interface SharedInformerOptions<T extends KubeObject> extends ListWatchOp
   logger?: LoggerLike;
   pageSize?: number;
   watchTimeoutSeconds?: number;
+  /** applied to each received object before it is cached (e.g. stripManagedFields) */
+  transform?: TransformFunc;
 }
 
 export class SharedInformer<T extends KubeObject = KubeObject> {
@@ -72,12 +76,20 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     this.#opts = opts;
     this.#log = opts.logger ?? noopLogger;
     this.#indexer = new Indexer<T>({ ...(opts.type.namespaced ? { [namespaceIndex]: metaNamespaceIndexFunc } : {}), ...opts.indexers });
-    const sink: ReflectorSink<T> = {
-      replace: (items) => this.#replace(items),
-      added: (obj) => this.#upsert(obj),
-      modified: (obj) => this.#upsert(obj),
-      deleted: (obj) => this.#delete(obj),
-    };
+    const t = opts.transform;
+    const sink: ReflectorSink<T> = t
+      ? {
+          replace: (items) => this.#replace(items.map((o) => t(o))),
+          added: (obj) => this.#upsert(t(obj)),
+          modified: (obj) => this.#upsert(t(obj)),
+          deleted: (obj) => this.#delete(t(obj)),
+        }
+      : {
+          replace: (items) => this.#replace(items),
+          added: (obj) => this.#upsert(obj),
+          modified: (obj) => this.#upsert(obj),
+          deleted: (obj) => this.#delete(obj),
+        };
     this.#reflector = new Reflector<T>({ ...opts, ...(opts.logger ? { logger: opts.logger } : {}) }, sink);
   }
 

@@ -61,6 +61,8 @@ export interface ReadonlyIndexer<T extends KubeObject> {
   /** objects filed under `value` in index `indexName` (throws for an unknown index) */
   byIndex(indexName: string, value: string): T[];
   indexKeys(indexName: string, value: string): string[];
+  /** how many objects are filed under `value` in index `indexName` */
+  indexCount(indexName: string, value: string): number;
   /** every value index `indexName` has objects under */
   listIndexValues(indexName: string): string[];
   readonly size: number;
@@ -69,8 +71,8 @@ export interface ReadonlyIndexer<T extends KubeObject> {
 export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
   readonly #items = new Map<string, T>();
   readonly #indexers = new Map<string, IndexFunc<T>>();
-  /** index name → value → keys */
-  readonly #indices = new Map<string, Map<string, Set<string>>>();
+  /** index name → value → the objects filed there, by key (byIndex reads them in one pass) */
+  readonly #indices = new Map<string, Map<string, Map<string, T>>>();
 
   constructor(indexers: Indexers<T> = {}) {
     this.addIndexers(indexers);
@@ -135,19 +137,28 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
   }
 
   byIndex(indexName: string, value: string): T[] {
-    return this.indexKeys(indexName, value).map((k) => this.#items.get(k)!);
+    const filed = this.#index(indexName).get(value);
+    return filed ? [...filed.values()] : [];
   }
 
   indexKeys(indexName: string, value: string): string[] {
-    const idx = this.#indices.get(indexName);
-    if (!idx) throw new Error(`index "${indexName}" does not exist`);
-    return [...(idx.get(value) ?? [])];
+    const filed = this.#index(indexName).get(value);
+    return filed ? [...filed.keys()] : [];
+  }
+
+  /** how many objects are filed under `value` (no copy) */
+  indexCount(indexName: string, value: string): number {
+    return this.#index(indexName).get(value)?.size ?? 0;
   }
 
   listIndexValues(indexName: string): string[] {
+    return [...this.#index(indexName).keys()];
+  }
+
+  #index(indexName: string): Map<string, Map<string, T>> {
     const idx = this.#indices.get(indexName);
     if (!idx) throw new Error(`index "${indexName}" does not exist`);
-    return [...idx.keys()];
+    return idx;
   }
 
   #file(name: string, fn: IndexFunc<T>, key: string, obj: T): void {
@@ -156,9 +167,9 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (i > 0 && values.indexOf(v) < i) continue; // filed once per distinct value
-      let keys = idx.get(v);
-      if (!keys) idx.set(v, (keys = new Set()));
-      keys.add(key);
+      let filed = idx.get(v);
+      if (!filed) idx.set(v, (filed = new Map()));
+      filed.set(key, obj);
     }
   }
 
@@ -166,10 +177,10 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
     for (const [name, fn] of this.#indexers) {
       const idx = this.#indices.get(name)!;
       for (const v of fn(obj)) {
-        const keys = idx.get(v);
-        if (!keys) continue;
-        keys.delete(key);
-        if (keys.size === 0) idx.delete(v);
+        const filed = idx.get(v);
+        if (!filed) continue;
+        filed.delete(key);
+        if (filed.size === 0) idx.delete(v);
       }
     }
   }
