@@ -9,12 +9,7 @@ import { hasKubectl, startKubectlHarness, type KubectlHarness } from './kubectl-
 
 describe.skipIf(!hasKubectl)('kubectl delete', () => {
   let h: KubectlHarness;
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await h.kubectl(args);
-    expect(r.stderr, args.join(' ')).toBe('');
-    expect(r.code, args.join(' ')).toBe(0);
-    return r.stdout;
-  };
+  const ok = (args: string[]): Promise<string> => h.ok(args);
   const exists = async (type: typeof resources.configmaps, name: string, namespace?: string): Promise<KubeObject | undefined> =>
     h.registry.get(type, name, namespace ? { namespace } : {}).catch(() => undefined);
 

@@ -1,6 +1,6 @@
 // A kubesim apiserver on a free loopback port (plain HTTP, no authentication: kubectl sends
 // no token over http) with a kubeconfig and kubectl cache dir of its own, for tests that run
-// the stock `/usr/bin/kubectl`. `startKubectlHarness()` → { kubectl(args), registry, close() }.
+// the stock `/usr/bin/kubectl`. `startKubectlHarness()` → { kubectl(args), ok(args), registry, close() }.
 // Tests skip when kubectl is not installed (`hasKubectl`).
 
 import { execFile } from 'node:child_process';
@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { createMemoryStore } from '@kubesim/store';
 import { allResources, realClock, seededRandom } from '@kubesim/shared';
 import { Registry } from '../src/registry/registry.ts';
@@ -26,6 +27,8 @@ export interface KubectlHarness {
   registry: Registry;
   dir: string;
   kubectl(args: string[], stdin?: string): Promise<KubectlResult>;
+  /** kubectl that must succeed quietly (exit 0, nothing on stderr); its stdout */
+  ok(args: string[]): Promise<string>;
   /** write a file into the harness dir; returns its path */
   file(name: string, text: string): string;
   close(): Promise<void>;
@@ -58,9 +61,15 @@ export async function startKubectlHarness(): Promise<KubectlHarness> {
     ].join('\n'),
   );
   const env = { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache'), HOME: dir };
-  return {
+  const harness: KubectlHarness = {
     registry,
     dir,
+    async ok(args) {
+      const r = await harness.kubectl(args);
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r.code, args.join(' ')).toBe(0);
+      return r.stdout;
+    },
     kubectl(args, stdin) {
       return new Promise((resolve) => {
         const child = execFile(KUBECTL, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
@@ -81,4 +90,5 @@ export async function startKubectlHarness(): Promise<KubectlHarness> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }

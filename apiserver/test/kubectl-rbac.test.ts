@@ -8,12 +8,7 @@ import { hasKubectl, startKubectlHarness, type KubectlHarness } from './kubectl-
 
 describe.skipIf(!hasKubectl)('kubectl with roles, bindings and quotas', () => {
   let h: KubectlHarness;
-  const ok = async (args: string[]): Promise<string> => {
-    const r = await h.kubectl(args);
-    expect(r.stderr, args.join(' ')).toBe('');
-    expect(r.code, args.join(' ')).toBe(0);
-    return r.stdout;
-  };
+  const ok = (args: string[]): Promise<string> => h.ok(args);
   const lines = (out: string): string[] => out.trimEnd().split('\n');
 
   beforeAll(async () => {

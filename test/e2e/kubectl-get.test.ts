@@ -5,10 +5,9 @@
 // objects (`kubectl get -o json`). One cluster for the whole file.
 
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, haveKubectl, newCluster } from './cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { haveKubectl } from './cluster.ts';
+import { useKubectlCluster } from './kubectl-session.ts';
 
 type Obj = {
   metadata: { name: string; namespace?: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string }> };
@@ -72,29 +71,16 @@ const rows = (table: string): string[][] =>
     .map((l) => l.trim().split(/\s{2,}/));
 
 describe.skipIf(!haveKubectl)('kubectl reads kubesim up', () => {
-  let cluster: Cluster;
-  const run = (cmd: string, timeoutMs?: number) => cluster.run(cmd, timeoutMs);
-  const ok = async (cmd: string, timeoutMs?: number): Promise<string> => {
-    const r = await cluster.run(cmd, timeoutMs);
-    expect(r.code, `${cmd}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
-  const get = async (ref: string): Promise<Obj> => JSON.parse(await ok(`kubectl get ${ref} -o json`)) as Obj;
-  const list = async (ref: string): Promise<Obj[]> => (JSON.parse(await ok(`kubectl get ${ref} -o json`)) as { items: Obj[] }).items;
-
-  beforeAll(async () => {
-    cluster = await newCluster();
-    await cluster.up();
-    await cluster.eventually('kubectl get nodes --no-headers', (r) => r.code === 0 && r.stdout.trim().split('\n').length === 3 && !r.stdout.includes('NotReady'));
-    writeFileSync(join(cluster.dir, 'fixture.yaml'), FIXTURE);
-    await ok('kubectl apply -f fixture.yaml');
-    await ok('kubectl wait --for=condition=Available deployment/web --timeout=60s', 70_000);
-    await ok('kubectl wait --for=condition=Available deployment/api -n team-a --timeout=60s', 70_000);
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    cluster?.remove();
+  const k = useKubectlCluster({
+    setup: async (s) => {
+      await s.ok(`kubectl apply -f ${s.file('fixture.yaml', FIXTURE)}`);
+      await s.ok('kubectl wait --for=condition=Available deployment/web --timeout=60s', 70_000);
+      await s.ok('kubectl wait --for=condition=Available deployment/api -n team-a --timeout=60s', 70_000);
+    },
   });
+  const { run, ok } = k;
+  const get = (ref: string): Promise<Obj> => k.get<Obj>(ref);
+  const list = (ref: string): Promise<Obj[]> => k.list<Obj>(ref);
 
   it('reports the version, the served resources and who the caller is', async () => {
     const version = await ok('kubectl version -o json');
@@ -160,7 +146,7 @@ describe.skipIf(!haveKubectl)('kubectl reads kubesim up', () => {
   });
 
   it('watches (-w) a pod through its life, printing a row per change with its watch event', async () => {
-    const watch = spawn('bash', ['-c', 'kubectl get pods -l run=watched -w --output-watch-events'], { cwd: cluster.dir, env: cluster.env });
+    const watch = spawn('bash', ['-c', 'kubectl get pods -l run=watched -w --output-watch-events'], { cwd: k.cluster.dir, env: k.cluster.env });
     let out = '';
     watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
     watch.stderr.on('data', (d: Buffer) => (out += d.toString()));

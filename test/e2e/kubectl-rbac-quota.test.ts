@@ -4,26 +4,13 @@
 // status.used the controller-manager's resourcequota controller keeps as pods come and go.
 // kubesim authorizes every request: the bindings grant nothing it did not already allow.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, haveKubectl, newCluster } from './cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { haveKubectl } from './cluster.ts';
+import { useKubectlCluster } from './kubectl-session.ts';
 
 describe.skipIf(!haveKubectl)('kubectl RBAC and quotas against kubesim up', () => {
-  let cluster: Cluster;
-  const ok = async (cmd: string): Promise<string> => {
-    const r = await cluster.run(cmd);
-    expect(r.code, `${cmd}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
-
-  beforeAll(async () => {
-    cluster = await newCluster();
-    await cluster.up();
-    await cluster.eventually('kubectl get nodes --no-headers', (r) => r.code === 0 && r.stdout.trim().split('\n').length === 3 && !r.stdout.includes('NotReady'));
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    cluster?.remove();
-  });
+  const k = useKubectlCluster();
+  const { ok } = k;
 
   it('runs the create generators', async () => {
     expect(await ok('kubectl create role pod-reader --verb=get --verb=list --resource=pods')).toBe('role.rbac.authorization.k8s.io/pod-reader created\n');
@@ -43,10 +30,10 @@ describe.skipIf(!haveKubectl)('kubectl RBAC and quotas against kubesim up', () =
 
   it('shows the quota used by the pods of its namespace', async () => {
     await ok('kubectl run quota-pod --image=nginx --overrides=\'{"spec":{"containers":[{"name":"quota-pod","image":"nginx","resources":{"requests":{"cpu":"250m"}}}]}}\'');
-    const r = await cluster.eventually('kubectl get quota pods-quota', (res) => /pods: 1\/10, requests.cpu: 250m\/2/.test(res.stdout));
+    const r = await k.cluster.eventually('kubectl get quota pods-quota', (res) => /pods: 1\/10, requests.cpu: 250m\/2/.test(res.stdout));
     expect(r.stdout).toMatch(/^NAME\s+AGE\s+REQUEST\s+LIMIT\npods-quota\s+\S+\s+pods: 1\/10, requests.cpu: 250m\/2\s*\n$/);
     await ok('kubectl delete pod quota-pod --wait=true');
-    await cluster.eventually('kubectl get quota pods-quota', (res) => /pods: 0\/10, requests.cpu: 0\/2/.test(res.stdout));
+    await k.cluster.eventually('kubectl get quota pods-quota', (res) => /pods: 0\/10, requests.cpu: 0\/2/.test(res.stdout));
     expect(await ok('kubectl describe quota pods-quota')).toMatch(/^pods\s+0\s+10$/m);
   }, 90_000);
 
@@ -56,7 +43,7 @@ describe.skipIf(!haveKubectl)('kubectl RBAC and quotas against kubesim up', () =
     expect(await ok('kubectl delete clusterrolebinding read-nodes')).toBe('clusterrolebinding.rbac.authorization.k8s.io "read-nodes" deleted\n');
     expect(await ok('kubectl delete clusterrole node-reader')).toBe('clusterrole.rbac.authorization.k8s.io "node-reader" deleted\n');
     expect(await ok('kubectl delete quota pods-quota')).toBe('resourcequota "pods-quota" deleted\n');
-    const r = await cluster.run('kubectl get roles');
+    const r = await k.cluster.run('kubectl get roles');
     expect(r.stderr).toBe('No resources found in default namespace.\n');
   });
 });

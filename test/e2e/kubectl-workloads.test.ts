@@ -7,10 +7,9 @@
 // on the stored objects. One cluster for the whole file.
 
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, haveKubectl, newCluster } from './cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { haveKubectl } from './cluster.ts';
+import { useKubectlCluster } from './kubectl-session.ts';
 
 type Obj = {
   metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; generation?: number };
@@ -21,31 +20,13 @@ type Obj = {
 const NODES = ['kubesim-node-0', 'kubesim-node-1', 'kubesim-node-2'];
 
 describe.skipIf(!haveKubectl)('kubectl drives workloads on kubesim up', () => {
-  let cluster: Cluster;
-  const run = (cmd: string, timeoutMs?: number) => cluster.run(cmd, timeoutMs);
-  const ok = async (cmd: string, timeoutMs?: number): Promise<string> => {
-    const r = await cluster.run(cmd, timeoutMs);
-    expect(r.code, `${cmd}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
-  const get = async (ref: string): Promise<Obj> => JSON.parse(await ok(`kubectl get ${ref} -o json`)) as Obj;
-  const list = async (ref: string): Promise<Obj[]> => (JSON.parse(await ok(`kubectl get ${ref} -o json`)) as { items: Obj[] }).items;
-  const apply = (name: string, yaml: string): Promise<string> => {
-    writeFileSync(join(cluster.dir, name), yaml);
-    return ok(`kubectl apply -f ${name}`);
-  };
+  const k = useKubectlCluster();
+  const { run, ok } = k;
+  const get = (ref: string): Promise<Obj> => k.get<Obj>(ref);
+  const list = (ref: string): Promise<Obj[]> => k.list<Obj>(ref);
+  const apply = (name: string, yaml: string): Promise<string> => ok(`kubectl apply -f ${k.file(name, yaml)}`);
   const imageOf = (o: Obj): string => o.spec.template.spec.containers[0].image;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  beforeAll(async () => {
-    cluster = await newCluster();
-    await cluster.up();
-    await cluster.eventually('kubectl get nodes --no-headers', (r) => r.code === 0 && r.stdout.trim().split('\n').length === 3 && !r.stdout.includes('NotReady'));
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    cluster?.remove();
-  });
 
   it('waits for a Deployment to be Available, rolls it out, records change-causes, and undoes', async () => {
     await ok('kubectl create deployment web --image=nginx:1.27 --replicas=3');
@@ -70,7 +51,7 @@ describe.skipIf(!haveKubectl)('kubectl drives workloads on kubesim up', () => {
       ['nginx:1.27', 3, '3'],
       ['nginx:1.28', 0, '2'],
     ]);
-    await cluster.eventually('kubectl get pods -l app=web -o jsonpath={.items[*].spec.containers[0].image}', (r) => r.stdout === 'nginx:1.27 nginx:1.27 nginx:1.27', 60_000);
+    await k.cluster.eventually('kubectl get pods -l app=web -o jsonpath={.items[*].spec.containers[0].image}', (r) => r.stdout === 'nginx:1.27 nginx:1.27 nginx:1.27', 60_000);
   });
 
   it('rolls out, lists and undoes a DaemonSet revision', async () => {
@@ -97,7 +78,7 @@ spec:
     expect(await ok('kubectl rollout undo daemonset/agent')).toBe('daemonset.apps/agent rolled back\n');
     await ok('kubectl rollout status daemonset/agent --timeout=60s', 70_000);
     expect(imageOf(await get('daemonset agent'))).toBe('busybox:1.36');
-    await cluster.eventually('kubectl get pods -l app=agent -o jsonpath={.items[*].spec.containers[0].image}', (r) => r.stdout === 'busybox:1.36 busybox:1.36 busybox:1.36', 60_000);
+    await k.cluster.eventually('kubectl get pods -l app=agent -o jsonpath={.items[*].spec.containers[0].image}', (r) => r.stdout === 'busybox:1.36 busybox:1.36 busybox:1.36', 60_000);
   });
 
   it('rolls out, lists and undoes a StatefulSet revision, pod by pod', async () => {
@@ -127,7 +108,7 @@ spec:
     await ok('kubectl rollout status statefulset/db --timeout=60s', 70_000);
     sts = await get('statefulset db');
     expect(imageOf(sts)).toBe('postgres:16');
-    await cluster.eventually('kubectl get pods db-0 db-1 -o jsonpath={.items[*].spec.containers[0].image}', (r) => r.stdout === 'postgres:16 postgres:16', 60_000);
+    await k.cluster.eventually('kubectl get pods db-0 db-1 -o jsonpath={.items[*].spec.containers[0].image}', (r) => r.stdout === 'postgres:16 postgres:16', 60_000);
     expect(await ok('kubectl rollout history statefulset/db')).toMatch(/\n2\s+<none>\n3\s+<none>\n/);
   });
 
@@ -174,7 +155,7 @@ spec:
   containers: [{name: app, image: busybox, command: [sh, -c, "echo starting up; sleep infinity"]}]
 `,
     );
-    await cluster.eventually('kubectl logs chatty -c main', (r) => r.stdout.includes('three'), 30_000);
+    await k.cluster.eventually('kubectl logs chatty -c main', (r) => r.stdout.includes('three'), 30_000);
     // -f follows the running container and ends when it exits
     const follow = await ok('timeout 20 kubectl logs -f chatty -c main', 30_000);
     expect(follow.split('\n').filter((l) => !l.startsWith('kubesim:'))).toEqual(['one', 'two', 'three', 'four', '']);
@@ -189,7 +170,7 @@ spec:
     const open = await run('timeout 3 kubectl logs -f chatty -c side', 10_000);
     expect([open.code, open.stdout]).toEqual([124, 'side-hello\n']);
 
-    await cluster.eventually('kubectl get pod crashy -o jsonpath={.status.containerStatuses[0].restartCount}', (r) => Number(r.stdout) >= 1, 60_000);
+    await k.cluster.eventually('kubectl get pod crashy -o jsonpath={.status.containerStatuses[0].restartCount}', (r) => Number(r.stdout) >= 1, 60_000);
     const previous = await ok('kubectl logs crashy --previous');
     expect(previous).toContain('starting up\n');
     expect(previous).toContain('exit code 3');
@@ -217,12 +198,12 @@ spec:
     await ok('kubectl create deployment guarded --image=nginx --replicas=2');
     await ok('kubectl wait --for=condition=Available deployment/guarded --timeout=60s', 70_000);
     await ok('kubectl create poddisruptionbudget guarded --selector=app=guarded --min-available=2');
-    await cluster.eventually('kubectl get pdb guarded -o jsonpath={.status.observedGeneration}/{.status.currentHealthy}/{.status.disruptionsAllowed}', (r) => r.stdout === '1/2/0', 30_000);
+    await k.cluster.eventually('kubectl get pdb guarded -o jsonpath={.status.observedGeneration}/{.status.currentHealthy}/{.status.disruptionsAllowed}', (r) => r.stdout === '1/2/0', 30_000);
     expect(await ok('kubectl get pdb guarded --no-headers')).toMatch(/^guarded\s+2\s+N\/A\s+0\s/);
     const [victim] = await list('pods -l app=guarded');
     const node = victim!.spec.nodeName as string;
 
-    const drain = spawn('bash', ['-c', `kubectl drain ${node} --ignore-daemonsets --pod-selector=app=guarded --timeout=90s`], { cwd: cluster.dir, env: cluster.env });
+    const drain = spawn('bash', ['-c', `kubectl drain ${node} --ignore-daemonsets --pod-selector=app=guarded --timeout=90s`], { cwd: k.cluster.dir, env: k.cluster.env });
     let out = '';
     let err = '';
     drain.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -5,10 +5,9 @@
 // cascade, checked against the garbage collector's result. Each case asserts on kubectl's
 // output and on the stored object (`kubectl get -o json`). One cluster for the whole file.
 
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, haveKubectl, newCluster } from './cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { haveKubectl } from './cluster.ts';
+import { useKubectlCluster } from './kubectl-session.ts';
 
 type Obj = {
   metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string }>; finalizers?: string[]; deletionTimestamp?: string; generation?: number; resourceVersion?: string; managedFields?: Array<{ manager: string; operation: string; fieldsV1?: Record<string, unknown> }> };
@@ -36,35 +35,15 @@ spec:
 `;
 
 describe.skipIf(!haveKubectl)('kubectl writes against kubesim up', () => {
-  let cluster: Cluster;
-  const run = (cmd: string, timeoutMs?: number) => cluster.run(cmd, timeoutMs);
-  /** run a command that must succeed; its stdout */
-  const ok = async (cmd: string, timeoutMs?: number): Promise<string> => {
-    const r = await cluster.run(cmd, timeoutMs);
-    expect(r.code, `${cmd}\n${r.stdout}\n${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
-  const get = async (ref: string): Promise<Obj> => JSON.parse(await ok(`kubectl get ${ref} -o json --show-managed-fields`)) as Obj;
-  const list = async (ref: string): Promise<Obj[]> => (JSON.parse(await ok(`kubectl get ${ref} -o json`)) as { items: Obj[] }).items;
+  const k = useKubectlCluster();
+  const { run, ok, file } = k;
+  const get = (ref: string): Promise<Obj> => k.get<Obj>(ref, '--show-managed-fields');
+  const list = (ref: string): Promise<Obj[]> => k.list<Obj>(ref);
   const absent = async (ref: string): Promise<void> => {
     const r = await run(`kubectl get ${ref}`);
     expect(r.code, r.stdout).not.toBe(0);
     expect(r.stderr).toContain('(NotFound)');
   };
-  const file = (name: string, text: string): string => {
-    writeFileSync(join(cluster.dir, name), text);
-    return name;
-  };
-
-  beforeAll(async () => {
-    cluster = await newCluster();
-    await cluster.up();
-    await cluster.eventually('kubectl get nodes --no-headers', (r) => r.code === 0 && r.stdout.trim().split('\n').length === 3 && !r.stdout.includes('NotReady'));
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.stop();
-    cluster?.remove();
-  });
 
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const generators: Array<[string, string, string, (o: Obj) => void]> = [
@@ -234,7 +213,7 @@ spec:
   it('replaces an object, refuses a stale resourceVersion, and replaces by delete-and-create with --force', async () => {
     const cm = await get('configmap gen-cm');
     const edited = { ...cm, data: { a: '10' } };
-    writeFileSync(join(cluster.dir, 'replace.json'), JSON.stringify(edited));
+    file('replace.json', JSON.stringify(edited));
     expect(await ok('kubectl replace -f replace.json')).toBe('configmap/gen-cm replaced\n');
     const after = await get('configmap gen-cm');
     expect(after.data).toEqual({ a: '10' });
@@ -260,7 +239,7 @@ spec:
     expect(wrong.stderr).toContain('Expected replicas to be 2, was 3');
     expect(await ok('kubectl scale deployment gen-deploy --current-replicas=2 --replicas=3')).toBe('deployment.apps/gen-deploy scaled\n');
     expect((await get('deployment gen-deploy')).spec.replicas).toBe(3);
-    await cluster.eventually('kubectl get statefulset scaled-sts -o jsonpath={.status.readyReplicas}', (r) => r.stdout === '3', 60_000);
+    await k.cluster.eventually('kubectl get statefulset scaled-sts -o jsonpath={.status.readyReplicas}', (r) => r.stdout === '3', 60_000);
     expect((await list('pods -l app=scaled-sts')).map((p) => p.metadata.name).sort()).toEqual(['scaled-sts-0', 'scaled-sts-1', 'scaled-sts-2']);
   });
 
@@ -292,7 +271,7 @@ spec:
     const missing = await run('kubectl set image deployment/gen-deploy nope=nginx:1.28');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('unable to find container named "nope"');
-    await cluster.eventually('kubectl rollout status deployment/gen-deploy --timeout=5s', (r) => r.code === 0, 60_000);
+    await k.cluster.eventually('kubectl rollout status deployment/gen-deploy --timeout=5s', (r) => r.code === 0, 60_000);
     const sets = await list('replicasets -l app=gen-deploy');
     const current = sets.find((rs) => rs.spec.replicas === 3)!;
     expect(current.spec.template.spec.containers[0].image).toBe('nginx:1.28');
@@ -323,7 +302,7 @@ spec:
     await ok('kubectl wait --for=condition=Available deployment/bg --timeout=60s', 70_000);
     expect(await ok('kubectl delete deployment -l app=bg')).toBe('deployment.apps "bg" deleted\n');
     await absent('deployment bg');
-    await cluster.eventually('kubectl get replicasets,pods -l app=bg -o name', (r) => r.code === 0 && r.stdout.trim() === '', 60_000);
+    await k.cluster.eventually('kubectl get replicasets,pods -l app=bg -o name', (r) => r.code === 0 && r.stdout.trim() === '', 60_000);
   });
 
   it('deletes with --cascade=orphan: the ReplicaSet and its pods stay, released by their owner', async () => {
@@ -333,7 +312,7 @@ spec:
     expect(rs!.metadata.ownerReferences?.[0]?.kind).toBe('Deployment');
     expect(await ok('kubectl delete deployment orphan --cascade=orphan')).toBe('deployment.apps "orphan" deleted\n');
     await absent('deployment orphan');
-    await cluster.eventually(`kubectl get replicaset ${rs!.metadata.name} -o jsonpath={.metadata.ownerReferences}`, (r) => r.code === 0 && r.stdout === '', 30_000);
+    await k.cluster.eventually(`kubectl get replicaset ${rs!.metadata.name} -o jsonpath={.metadata.ownerReferences}`, (r) => r.code === 0 && r.stdout === '', 30_000);
     // a while later the GC still has not removed them, and the pods still belong to the RS
     await new Promise((r) => setTimeout(r, 2000));
     const after = await get(`replicaset ${rs!.metadata.name}`);
