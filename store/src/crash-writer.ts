@@ -1,11 +1,14 @@
 // Child process for crash.test.ts: opens a level store (fsync on) in argv[2], then 64
 // concurrent writers put unique keys (and overwrite one hot key each) forever, compacting
 // now and then, printing "ack|hot <key> <revision>" after each acknowledged write. The test SIGKILLs it mid-flight.
+// argv[3], if given, pads each unique key's value to that many bytes (large values make
+// LevelDB switch log files and flush its memtable every few hundred writes).
 
 import { openLevelStore } from './level-store.ts';
 
 const dir = process.argv[2];
-if (!dir) throw new Error('usage: crash-writer.ts <dir>');
+if (!dir) throw new Error('usage: crash-writer.ts <dir> [value bytes]');
+const pad = 'x'.repeat(Number(process.argv[3] ?? 0));
 const kv = await openLevelStore({ dir, compaction: false });
 const start = kv.currentRevision();
 let lines: string[] = [];
@@ -18,7 +21,7 @@ const flush = (): void => {
 async function writer(w: number): Promise<void> {
   for (let n = 0; ; n++) {
     const key = `/crash/${start}/w${w}/${n}`;
-    const { revision } = await kv.put(key, `value ${n}`);
+    const { revision } = await kv.put(key, `value ${n}${pad}`);
     lines.push(`ack ${key} ${revision}\n`);
     // A hot key per writer, overwritten each round, gives compaction history to drop.
     const hot = await kv.put(`/hot/w${w}`, String(n));

@@ -1,6 +1,8 @@
 // Crash safety of the level backend: a child process writes with many concurrent writers
 // and is SIGKILLed at a random moment; on reopen every acknowledged write must be there
-// and the revisions consistent (no acked write missing, history replays without gaps).
+// (key, revision and value) and the revisions consistent (history replays without gaps).
+// With large values the kill also lands while LevelDB switches log files and flushes its
+// memtable to a table file, the moments where its own recovery has the most to do.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,10 +14,17 @@ import { openLevelStore } from './level-store.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+interface Acks {
+  /** unique key → the revision its put was acknowledged at */
+  acked: Map<string, number>;
+  /** hot key → the revision of its last acknowledged put */
+  hot: Map<string, number>;
+}
+
 /** Runs crash-writer.ts until it has acknowledged `acks` writes, then SIGKILLs it. */
-function runAndKill(dir: string, acks: number): Promise<{ acked: Map<string, number>; hot: Map<string, number> }> {
+function runAndKill(dir: string, acks: number, valueBytes: number): Promise<Acks> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crash-writer.ts'), dir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crash-writer.ts'), dir, String(valueBytes)], {
       cwd: join(here, '..', '..'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -41,34 +50,53 @@ function runAndKill(dir: string, acks: number): Promise<{ acked: Map<string, num
   });
 }
 
+/** Reopens the store after a kill and checks every acknowledged write and the history. */
+async function checkAfterKill(dir: string, { acked, hot }: Acks, valueBytes: number, round: number): Promise<void> {
+  const kv = await openLevelStore({ dir, compaction: false });
+  const current = kv.currentRevision();
+  const byKey = new Map((await kv.range('/')).kvs.map((x) => [x.key, x]));
+  const pad = 'x'.repeat(valueBytes);
+  for (const [key, rev] of acked) {
+    const kvAt = byKey.get(key);
+    expect(kvAt?.modRevision, key).toBe(rev);
+    expect(kvAt?.value === `value ${key.slice(key.lastIndexOf('/') + 1)}${pad}`, `${key} keeps its value`).toBe(true);
+  }
+  // A hot key may hold a later, unacknowledged write, never an older one.
+  for (const [key, rev] of hot) expect(byKey.get(key)!.modRevision, key).toBeGreaterThanOrEqual(rev);
+  expect(Math.max(...[...byKey.values()].map((x) => x.modRevision))).toBeLessThanOrEqual(current);
+  // The retained history replays without a gap from the compacted revision to current.
+  const from = kv.compactedRevision();
+  const w = kv.watch('/', { fromRevision: from });
+  let expected = from + 1;
+  for await (const ev of w) {
+    if (ev.kv.modRevision !== expected) expect(ev.kv.modRevision).toBe(expected + 1);
+    expected = ev.kv.modRevision;
+    if (ev.kv.modRevision === current) break;
+  }
+  expect(expected).toBe(current);
+  expect((await kv.put('/after', String(round))).revision).toBe(current + 1);
+  await kv.close();
+}
+
+async function killRounds(rounds: number, acks: () => number, valueBytes: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubesim-crash-'));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      await checkAfterKill(dir, await runAndKill(dir, acks(), valueBytes), valueBytes, round);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('level store after SIGKILL', () => {
   it('reopens with every acknowledged write and a gap-free revision history', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kubesim-crash-'));
-    try {
-      for (let round = 0; round < 3; round++) {
-        const { acked, hot } = await runAndKill(dir, 200 + Math.floor(Math.random() * 3000));
-        const kv = await openLevelStore({ dir, compaction: false });
-        const current = kv.currentRevision();
-        const byKey = new Map((await kv.range('/')).kvs.map((x) => [x.key, x]));
-        for (const [key, rev] of acked) expect(byKey.get(key)?.modRevision, key).toBe(rev);
-        // A hot key may hold a later, unacknowledged write, never an older one.
-        for (const [key, rev] of hot) expect(byKey.get(key)!.modRevision, key).toBeGreaterThanOrEqual(rev);
-        expect(Math.max(...[...byKey.values()].map((x) => x.modRevision))).toBeLessThanOrEqual(current);
-        // The retained history replays without a gap from the compacted revision to current.
-        const from = kv.compactedRevision();
-        const w = kv.watch('/', { fromRevision: from });
-        let expected = from + 1;
-        for await (const ev of w) {
-          if (ev.kv.modRevision !== expected) expect(ev.kv.modRevision).toBe(expected + 1);
-          expected = ev.kv.modRevision;
-          if (ev.kv.modRevision === current) break;
-        }
-        expect(expected).toBe(current);
-        expect((await kv.put('/after', String(round))).revision).toBe(current + 1);
-        await kv.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await killRounds(3, () => 200 + Math.floor(Math.random() * 3000), 0);
   });
+
+  it('reopens intact when killed while LevelDB switches log files and flushes its memtable', async () => {
+    // 16 KiB values: LevelDB's 16 MiB write buffer fills every ~1,000 writes, so a kill
+    // after 1,000–3,500 acknowledged writes lands before, during or after one of its flushes.
+    await killRounds(3, () => 1_000 + Math.floor(Math.random() * 2_500), 16 << 10);
+  }, 120_000);
 });
