@@ -6,8 +6,12 @@
 // Runs use `trace: 'none'` and `events: false`, the settings the property suites use; both
 // report wall and CPU time, virtual time, API writes and clock steps.
 // Flags: --only big|many, --clusters 1000, --nodes 100, --replicas 300, --seed 1,
-// --controllers deployment,replicaset (default: every registered controller), --no-invariants.
+// --controllers deployment,replicaset (default: every registered controller), --no-invariants,
+// --trace all|writes: keep that trace and print a sha256 of it and of the store's final
+// contents (to check that a change to the write path leaves a fixed-seed run byte-identical;
+// the timings of such a run are not the benchmark's).
 
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { resources } from '@kubesim/shared';
@@ -34,6 +38,22 @@ const seed = Number(arg('seed', '1'));
 const controllers = arg('controllers', '');
 const invariantsOff = process.argv.includes('--no-invariants');
 const controllerOption = controllers ? { controllers: controllers.split(',') } : {};
+const traceLevel = arg('trace', 'none') as 'all' | 'writes' | 'none';
+const hashing = traceLevel !== 'none';
+const traceHash = createHash('sha256');
+const storeHash = createHash('sha256');
+
+/** fold the run's trace and the store's final contents into the two hashes */
+async function hashRun(sim: Simulation): Promise<void> {
+  if (!hashing) return;
+  traceHash.update(sim.trace.toText()).update('\n--\n');
+  const { kvs } = await sim.store.range('');
+  for (const kv of kvs) storeHash.update(`${kv.key} ${kv.modRevision} ${kv.value}\n`);
+  storeHash.update('--\n');
+}
+function printHashes(): void {
+  if (hashing) console.log(`  trace (${traceLevel}) sha256 ${traceHash.digest('hex')}, store sha256 ${storeHash.digest('hex')}`);
+}
 
 interface Meter {
   wall(): number;
@@ -65,7 +85,7 @@ async function big(): Promise<void> {
   const nodes = Number(arg('nodes', '100'));
   const replicas = Number(arg('replicas', '300'));
   const m = meter();
-  const sim = await createSimulation({ seed, nodes, trace: 'none', events: false, ...controllerOption });
+  const sim = await createSimulation({ seed, nodes, trace: traceLevel, events: false, ...controllerOption });
   const setup = m.wall();
   const steps = countSteps(sim);
   const deployment: Deployment = {
@@ -97,11 +117,13 @@ async function big(): Promise<void> {
   const state = await sim.state();
   const left = rolloutIncomplete(state, 'default', 'web');
   const writes = sim.store.currentRevision();
+  await hashRun(sim);
   await sim.close();
   console.log(`big: ${nodes} nodes, Deployment of ${replicas} (25%/25%), rolling update, node ${dead} dies mid-rollout`);
   console.log(`  virtual: up at ${(up / 1000).toFixed(0)} s, rollout done at ${(rolled / 1000).toFixed(0)} s, horizon ${(sim.elapsed() / 1000).toFixed(0)} s`);
   console.log(`  wall ${ms(wall)} (setup ${ms(setup)}), cpu ${ms(cpu)}; ${writes} store revisions, ${steps()} clock steps, ${state.pods.length} pods at the end`);
   console.log(`  at the end: ${left.length ? left.join('; ') : 'rollout complete'}`);
+  printHashes();
 }
 
 async function many(): Promise<void> {
@@ -122,7 +144,7 @@ async function many(): Promise<void> {
   let virtual = 0;
   for (const [simSeed, nodes, d, change] of cases) {
     const t0 = performance.now();
-    const sim = await createSimulation({ seed: simSeed, nodes, trace: 'none', events: false, ...controllerOption });
+    const sim = await createSimulation({ seed: simSeed, nodes, trace: traceLevel, events: false, ...controllerOption });
     const stepCount = countSteps(sim);
     const monitor = checkInvariants(sim, invariantsOff ? [] : [rolloutBounds(), noNodeOvercommitted()], { failFast: false });
     try {
@@ -138,6 +160,7 @@ async function many(): Promise<void> {
     steps += stepCount();
     writes += sim.store.currentRevision();
     virtual += sim.elapsed();
+    await hashRun(sim);
     await sim.close();
     per.push(performance.now() - t0);
   }
@@ -148,6 +171,7 @@ async function many(): Promise<void> {
   console.log(`many: ${count} random clusters${controllers ? ` (controllers ${controllers})` : ''} of 5–20 nodes, a Deployment of 1–10 each, brought up and rolled out once`);
   console.log(`  wall ${ms(wall)}, cpu ${ms(cpu)}; per cluster p50 ${ms(pct(50))}, p99 ${ms(pct(99))}, max ${ms(per.at(-1) ?? 0)}`);
   console.log(`  ${(virtual / 1000 / 3600).toFixed(1)} virtual hours, ${writes} store revisions, ${steps} clock steps; ${failures} failures`);
+  printHashes();
 }
 
 if (only === 'all' || only === 'big') await big();

@@ -2,7 +2,8 @@
 // events, open until the client leaves, timeoutSeconds passes or the registry ends it.
 // Plain-JSON watchers share each event's serialized line, already framed as an HTTP/1.1
 // chunk and written straight to the socket (the response only sends the headers and, at
-// the end, the last chunk): fan-out to many watchers costs one socket write each. Table
+// the end, the last chunk), and the events of one event-loop turn go out as one write
+// (writeCoalesced): fan-out to many watchers costs one socket write each per turn. Table
 // watchers (kubectl get -w) get a one-row Table per event from toTable. A watcher that
 // stops reading is cut off once its unsent output passes `maxBufferedBytes`: memory stays
 // bounded and the client re-watches (or relists on 410) as it would against Kubernetes.
@@ -89,6 +90,32 @@ export function renderingSink(type: ResourceType, out: WatchOutput, render: Watc
   };
 }
 
+// Write coalescing: a socket that gets an event is corked until the end of the event-loop
+// turn, so that the events of one turn (a burst of writes fans out many) leave as one
+// write: one TLS record and one syscall per watcher per turn instead of per event, and
+// the client reads them at once. One setImmediate flushes every socket corked in the turn.
+const corked = new Set<Socket>();
+let flushScheduled = false;
+
+function flushCorked(): void {
+  flushScheduled = false;
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+/** write `chunk` to `socket` in this turn's coalesced write */
+export function writeCoalesced(socket: Socket, chunk: Buffer): void {
+  if (!corked.has(socket)) {
+    socket.cork();
+    corked.add(socket);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushCorked);
+    }
+  }
+  socket.write(chunk);
+}
+
 /** serve a watch on a raw HTTP response; resolves when the watch has started */
 export async function serveHttpWatch(
   registry: Registry,
@@ -111,7 +138,7 @@ export async function serveHttpWatch(
   const socket = res.socket instanceof Socket ? res.socket : undefined;
   const writeChunk = (chunk: Buffer): boolean => {
     if (res.destroyed || res.writableEnded || !socket || socket.destroyed) return false;
-    socket.write(chunk);
+    writeCoalesced(socket, chunk);
     return socket.writableLength <= maxBufferedBytes;
   };
   const out: WatchOutput = {

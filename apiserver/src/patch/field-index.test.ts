@@ -2,6 +2,7 @@
 // finds (the same object), on pod-like objects whose list keys repeat, go missing or are
 // not plain, and whose field names may hold newlines. sameJson: the same answer as comparing
 // sorted-key JSON text (the reference's stableJson), also for undefined, NaN, -0, functions.
+// Its `inner` paths are those sorting finds descendants of, whenever it does not say `odd`.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toFieldSet, valueAt } from './apply-fieldset.ts';
@@ -33,6 +34,23 @@ describe('indexFields', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('knows which paths have others below them, unless it says it cannot', () => {
+    let trusted = 0;
+    fc.assert(
+      fc.property(pod, (obj) => {
+        const index = indexFields(obj, 'io.k8s.api.core.v1.Pod');
+        if (index.odd) return;
+        trusted++;
+        // what sorting tells: a path's descendants follow it directly
+        const sorted = [...index.set].sort();
+        const below = sorted.filter((p, i) => sorted[i + 1]?.startsWith(`${p}\n`) ?? false);
+        expect([...index.set].filter((p) => index.inner.has(p)).sort()).toEqual(below);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(trusted).toBeGreaterThan(300);
   });
 });
 

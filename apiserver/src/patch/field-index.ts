@@ -15,10 +15,15 @@ export interface FieldIndex {
   set: FieldSet;
   /** path → value, for every node of the walk valueAt would resolve to that same value */
   values: Map<string, unknown>;
+  /** the paths of `set` that other paths of it lie below (`path\n…`), unless `odd` */
+  inner: Set<string>;
+  /** `inner` cannot be trusted (sort to find the paths with others below them): a field
+   *  name holds a character that sorts at or before "\n", or two list items have one path */
+  odd: boolean;
 }
 
 export function indexFields(value: JsonMap, definition: string | undefined): FieldIndex {
-  const index: FieldIndex = { set: new Set(), values: new Map() };
+  const index: FieldIndex = { set: new Set(), values: new Map(), inner: new Set(), odd: false };
   indexMap(value, definition, '', true, index);
   return index;
 }
@@ -29,6 +34,9 @@ export function valueIn(index: FieldIndex, root: unknown, path: string): unknown
   return v !== undefined || index.values.has(path) ? v : valueAt(root, path);
 }
 
+/** a character that sorts at or before the path separator */
+const ODD = /[\u0000-\n]/;
+
 const join = (prefix: string, el: string): string => (prefix === '' ? el : `${prefix}\n${el}`);
 
 function indexMap(value: JsonMap, definition: string | undefined, prefix: string, record: boolean, index: FieldIndex): void {
@@ -37,6 +45,7 @@ function indexMap(value: JsonMap, definition: string | undefined, prefix: string
     const path = join(prefix, `f:${field}`);
     // valueAt splits paths at "\n": a field name holding one is not its own element there
     const here = record && !field.includes('\n');
+    if (!index.odd && ODD.test(field)) index.odd = true;
     if (here) index.values.set(path, v);
     indexValue(v, shapeOf(definition, field, v), path, here, index);
   }
@@ -65,10 +74,16 @@ function indexValue(v: unknown, shape: ApplyFieldShape, path: string, record: bo
     for (const item of v) {
       if (!isMap(item)) continue;
       const itemPath = `${path}\n${keyElement(item, keys)}`;
+      // two items of one path merge their fields: a leaf of one may lie below the other's
+      if (index.set.has(itemPath)) index.odd = true;
       index.set.add(itemPath);
       const first = keyed && !index.values.has(itemPath);
       if (first) index.values.set(itemPath, item);
+      // only an item's fields make paths below its path (keys and set members are JSON,
+      // which has no raw control characters)
+      const size = index.set.size;
       indexMap(item, shape.type, itemPath, first, index);
+      if (index.set.size > size) index.inner.add(itemPath);
     }
     if (v.length === 0) index.set.add(path);
     return;

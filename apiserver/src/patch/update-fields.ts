@@ -69,8 +69,13 @@ export function updateManagedFields(
 
 interface Manager {
   entry: ManagedFieldsEntry;
+  /** its paths in the write's scope (status, or all but status), or all of them when
+   *  `outside` is undefined */
   set: FieldSet;
-  /** entry.fieldsV1 is what fieldsV1From(set) gives, as long as `set` is not changed */
+  /** the top-level members of entry.fieldsV1 out of the write's scope, when they are in
+   *  canonical form (the write never changes them, so they are kept as they are) */
+  outside?: JsonMap;
+  /** entry.fieldsV1 is what fieldsV1From gives for all its paths, as long as `set` is not changed */
   canonical: boolean;
   changed: boolean;
 }
@@ -109,12 +114,18 @@ export function managedFieldsAfterUpdate(
   // paths of afterSet whose value differs from before: leaves compared by value, inner
   // nodes only when new. Sorted, a path's descendants (`path\n…`) follow it directly.
   const changed: FieldSet = new Set();
-  const sorted = [...afterSet].sort();
-  for (let i = 0; i < sorted.length; i++) {
-    const p = sorted[i]!;
-    const next = sorted[i + 1];
-    const leaf = next === undefined || !next.startsWith(`${p}\n`);
-    if (leaf ? !beforeSet.has(p) || !sameJson(valueIn(beforeIndex, before, p), valueIn(afterIndex, after, p)) : valueIn(beforeIndex, before, p) === undefined) changed.add(p);
+  const isChanged = (p: string, leaf: boolean): boolean =>
+    leaf ? !beforeSet.has(p) || !sameJson(valueIn(beforeIndex, before, p), valueIn(afterIndex, after, p)) : valueIn(beforeIndex, before, p) === undefined;
+  if (!afterIndex.odd) {
+    // (the index knows which paths have others below them)
+    for (const p of afterSet) if (isChanged(p, !afterIndex.inner.has(p))) changed.add(p);
+  } else {
+    const sorted = [...afterSet].sort();
+    for (let i = 0; i < sorted.length; i++) {
+      const p = sorted[i]!;
+      const next = sorted[i + 1];
+      if (isChanged(p, next === undefined || !next.startsWith(`${p}\n`))) changed.add(p);
+    }
   }
   // a node that did not exist before is owned as a whole too (FieldsV1 "."), except the
   // non-pointer structs Go always has (an empty old object already holds `spec: {}`)
@@ -129,7 +140,7 @@ export function managedFieldsAfterUpdate(
       if (valueIn(beforeIndex, before, prefix) === undefined && isMap(valueIn(afterIndex, after, prefix))) changed.add(prefix);
     }
   }
-  const managers = readManagers(old);
+  const managers = readManagers(old, subresource === 'status');
   let touched = false;
   for (const p of beforeSet) {
     if (afterSet.has(p)) continue;
@@ -169,8 +180,8 @@ export function managedFieldsAfterUpdate(
   }
   const out: ManagedFieldsEntry[] = [];
   for (const m of managers) {
-    if (m.set.size === 0) continue;
-    const fieldsV1 = m.canonical && !m.changed ? (m.entry.fieldsV1 as JsonMap) : fieldsV1From(m.set);
+    if (m.set.size === 0 && m.outside === undefined) continue;
+    const fieldsV1 = m.canonical && !m.changed ? (m.entry.fieldsV1 as JsonMap) : withOutside(fieldsV1From(m.set), m.outside);
     out.push({ ...m.entry, fieldsType: 'FieldsV1', fieldsV1 });
   }
   return out.length || old.metadata.managedFields ? out : undefined;
@@ -178,12 +189,88 @@ export function managedFieldsAfterUpdate(
 
 const apiVersionOfType = (type: ResourceType | undefined): string => (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
 
-function readManagers(obj: KubeObject): Manager[] {
-  return (obj.metadata.managedFields ?? []).map((entry) => {
-    const set: FieldSet = new Set();
-    const canonical = readFieldsV1(entry.fieldsV1, undefined, set);
-    return { entry, set, canonical, changed: false };
-  });
+function readManagers(obj: KubeObject, statusWrite: boolean): Manager[] {
+  return (obj.metadata.managedFields ?? []).map((entry) => readScoped(entry, statusWrite) ?? readWhole(entry));
+}
+
+function readWhole(entry: ManagedFieldsEntry): Manager {
+  const set: FieldSet = new Set();
+  const canonical = readFieldsV1(entry.fieldsV1, undefined, set);
+  return { entry, set, canonical, changed: false };
+}
+
+/**
+ * A manager read as readWhole reads it, but only its members in the write's scope made
+ * into paths: the others are only checked to be in canonical form and kept aside (for a
+ * pod's status write, the spec its creator owns; for a binding, the kubelet's status).
+ * Undefined (read it whole) when the root has a "." or a malformed member name, or a member
+ * out of scope is not in canonical form.
+ */
+function readScoped(entry: ManagedFieldsEntry, statusWrite: boolean): Manager | undefined {
+  const fields = entry.fieldsV1;
+  if (!isMap(fields) || Object.hasOwn(fields, '.')) return undefined;
+  const set: FieldSet = new Set();
+  let outside: JsonMap | undefined;
+  let canonical = true;
+  let last: string | undefined;
+  for (const el of Object.keys(fields)) {
+    if (last !== undefined && !(last < el)) canonical = false;
+    last = el;
+    const child = fields[el];
+    if ((el === 'f:status') !== statusWrite) {
+      if (!isCanonicalMember(el, child)) return undefined;
+      (outside ??= {})[el] = child;
+      continue;
+    }
+    // one member of the root, as readFieldsV1 reads it; a malformed name could make a
+    // path that reaches another member (or the root itself): read it whole then
+    if (el.length < 2 || el[1] !== ':' || el.includes('\n')) return undefined;
+    if (!isMap(child)) {
+      set.add(el);
+      canonical = false;
+    } else if (!hasKeys(child)) set.add(el);
+    else if (!readFieldsV1(child, el, set)) canonical = false;
+  }
+  return outside === undefined ? { entry, set, canonical, changed: false } : { entry, set, outside, canonical, changed: false };
+}
+
+const hasKeys = (m: JsonMap): boolean => {
+  for (const _ in m) return true;
+  return false;
+};
+
+/** whether a member `el: child` below the root is what fieldsV1From makes of its paths
+ *  (readFieldsV1's rules, without making the paths) */
+function isCanonicalMember(el: string, child: unknown): boolean {
+  if (el === '__proto__' || el.length < 2 || el[1] !== ':' || el.includes('\n') || !isMap(child)) return false;
+  return !hasKeys(child) || isCanonicalNode(child);
+}
+
+function isCanonicalNode(node: JsonMap): boolean {
+  let last: string | undefined;
+  let children = 0;
+  for (const el of Object.keys(node)) {
+    if (last !== undefined && !(last < el)) return false;
+    last = el;
+    const child = node[el];
+    if (el === '.') {
+      if (!isMap(child) || hasKeys(child)) return false;
+      continue;
+    }
+    children++;
+    if (!isCanonicalMember(el, child)) return false;
+  }
+  return !(last !== undefined && children === 0);
+}
+
+/** FieldsV1 of the paths in scope with the members out of scope put back, as fieldsV1From
+ *  of all the paths gives it (members of the root are independent, in sorted order) */
+function withOutside(inScope: JsonMap, outside: JsonMap | undefined): JsonMap {
+  if (outside === undefined) return inScope;
+  const keys = [...Object.keys(inScope), ...Object.keys(outside)].sort();
+  const out: JsonMap = {};
+  for (const k of keys) out[k] = Object.hasOwn(outside, k) ? outside[k] : inScope[k];
+  return out;
 }
 
 /**

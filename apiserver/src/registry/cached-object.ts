@@ -12,7 +12,6 @@ import { NOT_SCANNED, scanStoredLabels } from './stored-labels.ts';
 const META = '"metadata":{';
 
 export class CachedObject {
-  private jsonText: string | undefined;
   private parsed: KubeObject | undefined;
   private superseded = false;
   private scannedLabels: Record<string, string> | undefined | typeof NOT_SCANNED = NOT_SCANNED;
@@ -26,10 +25,11 @@ export class CachedObject {
     readonly value: string,
   ) {}
 
-  /** the object JSON with its resourceVersion */
+  /** the object JSON with its resourceVersion, spliced together at each call: not kept, so
+   *  that an object costs the apiserver's memory its stored value only (a watch event's
+   *  encoding is made once per event anyway, a GET's splice is cheaper than its write) */
   get json(): string {
-    if (this.jsonText === undefined) this.jsonText = withResourceVersion(this.value, this.modRevision);
-    return this.jsonText;
+    return withResourceVersion(this.value, this.modRevision);
   }
 
   /** the parsed object, shared: never mutate it */
@@ -141,15 +141,35 @@ function inStoredOrder(obj: KubeObject): boolean {
   return i === 3 && meta !== null && typeof meta === 'object' && !Array.isArray(meta) && (meta as { resourceVersion?: unknown }).resourceVersion === undefined;
 }
 
-/** the JSON a write already made of an object it returns (stored value + resourceVersion),
- *  so the HTTP answer needs no second JSON.stringify; forgotten with the object */
-const served = new WeakMap<object, string>();
+/** what a write stored of an object it returns (stored value and revision), so the HTTP
+ *  answer needs no second JSON.stringify; the JSON is spliced together only when asked
+ *  (in-process callers never ask); forgotten with the object */
+const served = new WeakMap<object, { value: string; revision: number }>();
 
-export function rememberJson(obj: KubeObject, json: string): void {
-  served.set(obj, json);
+export function rememberJson(obj: KubeObject, value: string, revision: number): void {
+  served.set(obj, { value, revision });
 }
 
 /** the remembered JSON of an object a write returned (valid while nobody changed it) */
 export function rememberedJson(obj: object): string | undefined {
-  return served.get(obj);
+  const stored = served.get(obj);
+  return stored === undefined ? undefined : withResourceVersion(stored.value, stored.revision);
+}
+
+/** parsed states a write stored after finding them well-typed (see markWellTyped) */
+const wellTypedStates = new WeakSet<object>();
+
+/**
+ * Note that `parsed`, the parsed form of a state a write is about to store, passed the
+ * kind's schema there (setDefaults found it well-typed, and only well-typed values were
+ * set since: defaults, managedFields, admission), so that the next update's validation need
+ * not check the old object's types again. Objects are never changed once stored.
+ */
+export function markWellTyped(parsed: KubeObject): void {
+  wellTypedStates.add(parsed);
+}
+
+/** whether `obj` is a stored state marked by markWellTyped */
+export function isWellTypedState(obj: KubeObject): boolean {
+  return wellTypedStates.has(obj);
 }

@@ -8,7 +8,7 @@ import type { ApiError, Clock, KubeObject, Random, ResourceType } from '@kubesim
 import { CompactedError, FutureRevisionError, isCompacted } from '@kubesim/store';
 import type { KV } from '@kubesim/store';
 import { ServiceAllocators } from './allocators.ts';
-import { CachedObject, splicesIntoOwnMetadata, storedForm } from './cached-object.ts';
+import { CachedObject, markWellTyped, splicesIntoOwnMetadata, storedForm } from './cached-object.ts';
 import { objectKey, resourcePrefix } from './keys.ts';
 import { clone } from './objects.ts';
 import { definitionOf, strategyFor } from './strategy.ts';
@@ -136,14 +136,19 @@ export class RegistryCore {
 
   /**
    * Before storing `obj` as `value` at `key`: hand the watch cache the object its watchers
-   * would parse out of `value` (a copy, so the caller may go on changing `obj`), when the
-   * resource's objects get parsed at all. Returns whether it did (then `unprime` after a
-   * write that did not happen).
+   * would parse out of `value`, when the resource's objects get parsed at all. That is `obj`
+   * itself with `handOver` when `obj` is in the stored form already (the caller then never
+   * changes it again), else a copy. `wellTyped`: the write found `obj` well-typed (see
+   * markWellTyped). Returns what the cache got, undefined when nothing (after a write that
+   * did not happen, `unprime`).
    */
-  primeWatchers(info: ResourceInfo, key: string, value: string, obj: KubeObject): boolean {
-    if (!this.cache.parsesObjectsOf(info.prefix) || !splicesIntoOwnMetadata(obj, value)) return false;
-    this.cache.prime(key, value, clone(storedForm(obj)));
-    return true;
+  primeWatchers(info: ResourceInfo, key: string, value: string, obj: KubeObject, wellTyped = false, handOver = false): KubeObject | undefined {
+    if (!this.cache.parsesObjectsOf(info.prefix) || !splicesIntoOwnMetadata(obj, value)) return undefined;
+    const form = storedForm(obj);
+    const parsed = handOver && form === obj ? obj : clone(form);
+    if (wellTyped) markWellTyped(parsed);
+    this.cache.prime(key, value, parsed);
+    return parsed;
   }
 
   /** fill apiVersion and kind, as every served object carries them */

@@ -10,7 +10,7 @@ import { alreadyExists, generateName, isAlreadyExists, resources } from '@kubesi
 import type { KubeObject, PriorityClass } from '@kubesim/shared';
 import { managedFieldsAfterUpdate } from '../patch/apply.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
-import { rememberJson, toStoredValue, withResourceVersion } from './cached-object.ts';
+import { rememberJson, toStoredValue } from './cached-object.ts';
 import { objectKey } from './keys.ts';
 import { admitPod, preparePodForCreate } from './kinds/pods.ts';
 import { admitPodPriority, admitPriorityClass } from './kinds/priority.ts';
@@ -97,7 +97,7 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     const key = objectKey(info.type, ns, name);
     const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
     const value = toStoredValue(obj);
-    const primed = core.primeWatchers(info, key, value, obj);
+    const primed = core.primeWatchers(info, key, value, obj, wellTyped) !== undefined;
     let res;
     try {
       res = await core.store.txn({
@@ -118,7 +118,7 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     }
     alloc?.commit();
     meta.resourceVersion = String(res.revision);
-    rememberJson(obj, withResourceVersion(value, res.revision));
+    rememberJson(obj, value, res.revision);
     if (isNamespaces(info)) await ensureDefaultServiceAccount(core, name);
     return obj;
   }

@@ -1,9 +1,10 @@
 // clone: the same result as a JSON round trip, for plain data and for everything JSON
 // treats specially (undefined and functions, non-finite numbers, -0, toJSON, Dates, boxed
 // values, class instances, Maps, sparse lists, `__proto__` keys, cycles, BigInts).
+// deepEqual: structural equality of JSON data, members that are undefined left out.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { clone } from './objects.ts';
+import { clone, deepEqual } from './objects.ts';
 
 function roundTrip(v: unknown): { value?: unknown; error?: string } {
   try {
@@ -75,5 +76,49 @@ describe('clone', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;
     expect(() => clone(cyclic)).toThrow(TypeError);
+  });
+});
+
+
+/** deepEqual as first written: key lists without the undefined members, compared */
+function referenceDeepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => referenceDeepEqual(x, b[i]));
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => referenceDeepEqual(ao[k], bo[k]));
+}
+
+describe('deepEqual', () => {
+  it('says what comparing the defined members says, in any member order', () => {
+    const leaf = fc.oneof(fc.constantFrom<unknown>(undefined, null, 0, 1, '', 'a', true, false, [], {}));
+    const value = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__', 'constructor'), tie('v'), { maxKeys: 3 })),
+    })).v;
+    // pairs that are often equal: a value and a reordered, undefined-sprinkled copy of it
+    const reordered = (v: unknown, drop: boolean): unknown => {
+      if (Array.isArray(v)) return v.map((x) => reordered(x, drop));
+      if (v === null || typeof v !== 'object') return v;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).reverse()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (drop && x === undefined) continue;
+        Object.defineProperty(out, k, { value: reordered(x, drop), enumerable: true, writable: true, configurable: true });
+      }
+      if (!drop) out['extra'] = undefined;
+      return out;
+    };
+    fc.assert(
+      fc.property(value, value, fc.boolean(), fc.boolean(), (a, other, same, drop) => {
+        const b = same ? reordered(a, drop) : other;
+        expect(deepEqual(a, b)).toBe(referenceDeepEqual(a, b));
+        expect(deepEqual(b, a)).toBe(referenceDeepEqual(b, a));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

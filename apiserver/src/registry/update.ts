@@ -11,11 +11,11 @@
 // and keeps the resourceVersion (and managedFields). An update that leaves a deleted
 // object with no finalizers removes it.
 import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
-import type { KubeObject, PatchType, Service } from '@kubesim/shared';
+import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
 import type { CachedObject } from './cached-object.ts';
-import { rememberJson, toStoredValue, withResourceVersion } from './cached-object.ts';
+import { isWellTypedState, rememberJson, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
 import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
@@ -107,7 +107,7 @@ export async function updateObject(core: RegistryCore, info: ResourceInfo, names
     }
     const desired = spare ?? clone(input);
     spare = undefined;
-    const out = await applyUpdate(core, info, ns, name, current, desired, ctx);
+    const out = await applyUpdate(core, info, ns, name, current, desired, ctx, true);
     if (out !== 'conflict') return { object: out, created: false };
     if (pinned || attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
   }
@@ -160,17 +160,25 @@ export async function patchObject(core: RegistryCore, info: ResourceInfo, namesp
       if (out !== 'conflict') return { object: out, created: false };
     } else {
       if (!current) throw notFound(info.type.resource, info.type.group, name);
-      const before = current.toObject();
-      const patched = applyPatch(info, before, patch, ctx);
+      // json and strategic patches copy what they patch; a merge patch copies only the
+      // path it patches, so its result shares the rest with `before`, which a status write
+      // only reads (it takes status, made private below, and metadata's identity)
+      const statusMerge = ctx.type === 'merge' && ctx.subresource === 'status';
+      const shares = ctx.type === 'json' || ctx.type === 'strategic' || statusMerge;
+      const before = shares ? current.obj : current.toObject();
+      let patched = applyPatch(info, before, patch, ctx);
+      if (statusMerge && isPlainObject(patched)) patched = withOwnStatus(patched);
       if (isPlainObject(patched) && !isTrusted(ctx.subresource)) {
         checkTypeMeta(info, patched);
         // warnings once, not once per retry
-        pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] });
+        patched = pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] }, statusMerge);
       }
       if (isPlainObject(patched) && isPlainObject(patched['metadata']) && patched['metadata']['resourceVersion'] === undefined) {
         (patched['metadata'] as Record<string, unknown>)['resourceVersion'] = String(current.modRevision);
       }
-      const out = await applyUpdate(core, info, ns, name, current, patched, ctx);
+      // json and merge patches copy every value they take from the patch (strategic ones
+      // are not vouched for)
+      const out = await applyUpdate(core, info, ns, name, current, patched, ctx, ctx.type !== 'strategic');
       if (out !== 'conflict') return { object: out, created: false };
       if (hasResourceVersion(patch)) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
     }
@@ -183,7 +191,10 @@ function hasResourceVersion(patch: unknown): boolean {
   return isPlainObject(patch) && isPlainObject(patch['metadata']) && patch['metadata']['resourceVersion'] !== undefined;
 }
 
-/** prepare, validate and write `desired` over `current`; 'conflict' when the CAS lost */
+/** prepare, validate and write `desired` over `current`; 'conflict' when the CAS lost.
+ *  `ownsDesired`: nothing of `desired` belongs to the caller or the stored state (besides
+ *  what the status of a status write does not take), so the written object may go to the
+ *  watchers as it is */
 export async function applyUpdate(
   core: RegistryCore,
   info: ResourceInfo,
@@ -192,11 +203,12 @@ export async function applyUpdate(
   current: CachedObject,
   desired: unknown,
   ctx: UpdateContext,
+  ownsDesired = false,
 ): Promise<KubeObject | 'conflict'> {
   checkTypeMeta(info, desired);
-  // read-only from here on (validators, managedFields and the no-op check only read it),
-  // so that a write which changes nothing can answer it
-  const old = current.toObject();
+  // the stored state itself, shared (in the simulation deep-frozen by its watchers): only
+  // read here (validators, managedFields and the no-op check), never handed out
+  const old = current.obj;
   const rv = desired.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== String(current.modRevision)) {
     throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
@@ -210,11 +222,16 @@ export async function applyUpdate(
 
   let next: KubeObject & Record<string, unknown>;
   const sub = ctx.subresource;
+  // Members of `next` that are the stored state's own values, not copies: only when that
+  // state is deep-frozen (its watchers share it), so that anything writing into them throws
+  // instead of changing it; they are copied when something does (see defaulted) and in the
+  // answer (answerOf). A status write borrows all but status (metadata one level down),
+  // a main-resource write the old status.
+  const frozen = Object.isFrozen(old);
+  let borrowed = false;
   if (sub === 'status') {
-    next = current.toObject() as KubeObject & Record<string, unknown>;
-    const st = (desired as unknown as Record<string, unknown>)['status'];
-    if (st === undefined) delete next['status'];
-    else next['status'] = st;
+    next = withStatus(old, (desired as unknown as Record<string, unknown>)['status'], frozen);
+    borrowed = frozen;
   } else if (sub === 'finalize') {
     next = current.toObject() as KubeObject & Record<string, unknown>;
     const finalizers = ((desired as NamespaceLike).spec?.finalizers ?? []).slice();
@@ -223,8 +240,9 @@ export async function applyUpdate(
     next = desired as KubeObject & Record<string, unknown>;
     if (sub === undefined && info.strategy.hasStatus) {
       const st = (old as unknown as Record<string, unknown>)['status'];
+      borrowed = frozen && st !== undefined && !info.strategy.prepareForUpdate;
       if (st === undefined) delete next['status'];
-      else next['status'] = clone(st);
+      else next['status'] = borrowed ? st : clone(st);
     }
     if (sub === undefined) info.strategy.prepareForUpdate?.(next, old);
   }
@@ -248,24 +266,25 @@ export async function applyUpdate(
   if (isService && sub === undefined) patchAllocatedServiceValues(next as unknown as Service, old as unknown as Service);
   if (info.type.group === '' && info.type.resource === 'pods' && sub === undefined) keepPodPriority(next, old);
   // well-typed: the schema passed here, so validation below need not parse it again
-  const wellTyped = info.definition?.setDefaults(next) ?? false;
+  const wellTyped = defaulted(info, next, borrowed ? old : undefined);
   if (info.strategy.usesGeneration && !deepEqual(specPart(next), specPart(old))) meta.generation = (oldMeta.generation ?? 0) + 1;
   if (!ctx.applied) {
     // an empty list is Kubernetes' way to reset them: the object then has none
     const managed = managedFieldsAfterUpdate(old, next, managerOf(ctx), 'Update', core.nowTime(), info.type, sub);
+    // (the entries may share parts with old's: see answerOf)
     if (managed?.length) meta.managedFields = managed;
     else delete meta.managedFields;
   }
 
   const trusted = isTrusted(sub);
-  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped)) ?? [];
+  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, isWellTypedState(old))) ?? [];
   if (info.strategy.validate) causes.push(...info.strategy.validate(next));
   throwIfInvalid(info, name, causes);
 
   // nothing changed: no write, the resourceVersion stays
   const oldNoRv = { ...old, metadata: { ...old.metadata } };
   delete oldNoRv.metadata.resourceVersion;
-  if (deepEqual(next, oldNoRv)) return old;
+  if (deepEqual(next, oldNoRv)) return current.toObject();
 
   let alloc: Allocation | undefined;
   if (isService && sub === undefined) {
@@ -280,7 +299,7 @@ export async function applyUpdate(
   if (ctx.dryRun) {
     alloc?.rollback();
     meta.resourceVersion = String(current.modRevision);
-    return next;
+    return answerOf(next, old, borrowed);
   }
   if (removeNow) {
     const res = await core.store.txn({ compare: [{ key, modRevision: current.modRevision }], success: [{ type: 'delete', key }] });
@@ -291,11 +310,14 @@ export async function applyUpdate(
     alloc?.rollback();
     if (isService) releaseService(core.allocators, old as ServiceLike);
     meta.resourceVersion = String(res.revision);
-    return next;
+    return answerOf(next, old, borrowed);
   }
   const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
   const value = toStoredValue(next);
-  const primed = core.primeWatchers(info, key, value, next);
+  // the watchers may take `next` itself (from here on it is never changed): the caller
+  // then gets a copy
+  const primed = core.primeWatchers(info, key, value, next, wellTyped, ownsDesired);
+  const answer = primed === next ? clone(next) : answerOf(next, old, borrowed);
   const res = await core.store.txn({
     compare: [{ key, modRevision: current.modRevision }],
     success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
@@ -306,9 +328,86 @@ export async function applyUpdate(
     return 'conflict';
   }
   alloc?.commit();
-  meta.resourceVersion = String(res.revision);
-  rememberJson(next, withResourceVersion(value, res.revision));
+  answer.metadata.resourceVersion = String(res.revision);
+  rememberJson(answer, value, res.revision);
+  return answer;
+}
+
+/** `old` with `status` in place of its status (members in their order; a status that was
+ *  not there comes last, none when `status` is undefined): a private copy, or with `borrow`
+ *  old's own members but for a copy of metadata's first level */
+function withStatus(old: KubeObject, status: unknown, borrow: boolean): KubeObject & Record<string, unknown> {
+  const src = old as KubeObject & Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let placed = false;
+  for (const k of Object.keys(src)) {
+    if (k === 'status') {
+      placed = true;
+      if (status !== undefined) out[k] = status;
+    } else {
+      const v = src[k];
+      if (v === undefined) continue;
+      if (v === null || typeof v !== 'object') out[k] = v;
+      else if (!borrow) out[k] = clone(v);
+      else out[k] = k === 'metadata' ? { ...v } : v;
+    }
+  }
+  if (!placed && status !== undefined) out['status'] = status;
+  return out as KubeObject & Record<string, unknown>;
+}
+
+/** the values of `next` that are `old`'s own (borrowed: see applyUpdate) replaced by
+ *  copies; metadata keeps its identity (only its members are copied) */
+function returnBorrowed(next: KubeObject, old: KubeObject): void {
+  const n = next as KubeObject & Record<string, unknown>;
+  const o = old as KubeObject & Record<string, unknown>;
+  for (const k of Object.keys(n)) if (k !== 'metadata' && n[k] === o[k] && n[k] !== null && typeof n[k] === 'object') n[k] = clone(n[k]);
+  const meta = n.metadata as Record<string, unknown>;
+  const oldMeta = o.metadata as Record<string, unknown>;
+  for (const k of Object.keys(meta)) if (meta[k] === oldMeta[k] && meta[k] !== null && typeof meta[k] === 'object') meta[k] = clone(meta[k]);
+}
+
+/** setDefaults on `next`; when it holds values borrowed from the frozen `old` and the
+ *  defaulting writes into one (a TypeError), again over copies of them (defaulting is
+ *  idempotent, so what it did before it stopped does not matter) */
+function defaulted(info: ResourceInfo, next: KubeObject, old: KubeObject | undefined): boolean {
+  if (!info.definition) return false;
+  if (old === undefined) return info.definition.setDefaults(next);
+  try {
+    return info.definition.setDefaults(next);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    returnBorrowed(next, old);
+    return info.definition.setDefaults(next);
+  }
+}
+
+/** a merge-patched object whose parts beside the patched path are the stored state's:
+ *  its own top level, metadata (shallow) and status, the rest still shared */
+function withOwnStatus(patched: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...patched };
+  const meta = out['metadata'];
+  if (isPlainObject(meta)) out['metadata'] = { ...meta };
+  if (out['status'] !== undefined) out['status'] = clone(out['status']);
+  return out;
+}
+
+/** `next` as the caller may have it: the managedFields entries (or FieldsV1 trees) the
+ *  bookkeeping kept from the stored state `old`, which is shared, are copied */
+function answerOf(next: KubeObject, old: KubeObject, borrowed: boolean): KubeObject {
+  if (borrowed) returnBorrowed(next, old);
+  const entries = next.metadata.managedFields;
+  const before = old.metadata.managedFields;
+  if (entries?.length && before?.length) next.metadata.managedFields = unshared(entries, before);
   return next;
+}
+
+function unshared(entries: ManagedFieldsEntry[], old: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  return entries.map((e) => {
+    if (old.includes(e)) return clone(e);
+    const fieldsV1 = e.fieldsV1;
+    return fieldsV1 !== undefined && old.some((o) => o.fieldsV1 === fieldsV1) ? { ...e, fieldsV1: clone(fieldsV1) } : e;
+  });
 }
 
 /** Priority admission on update: what it set at create stays when a client leaves it out */

@@ -29,8 +29,8 @@ export interface CacheEvent {
   /** the state before a put (undefined for a creation) or before a delete */
   prev: CachedObject | undefined;
   /** the event's encodings per watch event type (ADDED, MODIFIED, DELETED), made once and
-   *  shared by all watchers (see watch.ts) */
-  memo?: Map<string, EventEncoding>;
+   *  shared by all watchers of one fan-out (see watch.ts), dropped after it */
+  memo?: Map<string, EventEncoding> | undefined;
 }
 
 /** one watch event's serialized forms, each made on first use */
@@ -192,6 +192,9 @@ export class WatchCache {
       this.trimHistory();
       const subs = this.subscribers.get(ev.prefix);
       if (subs) for (const s of subs) s.deliver(ev);
+      // the encodings served this fan-out; the history keeps only the state (a watcher
+      // resuming from it encodes again), so it holds no serialized copies of its objects
+      ev.memo = undefined;
       replaced?.release();
     }
     this.resolveWaiters();
@@ -306,7 +309,10 @@ export class WatchCache {
     }
     for (let i = lo; i < this.history.length; i++) {
       const ev = this.history[i]!;
-      if (ev.revision > fromRevision && ev.prefix === sub.resourcePrefix) sub.deliver(ev);
+      if (ev.revision > fromRevision && ev.prefix === sub.resourcePrefix) {
+        sub.deliver(ev);
+        ev.memo = undefined;
+      }
     }
     let set = this.subscribers.get(sub.resourcePrefix);
     if (!set) {

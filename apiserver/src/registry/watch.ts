@@ -50,15 +50,32 @@ export function frameChunk(data: Buffer): Buffer {
   return out;
 }
 
-/** the serialized line and chunk of `obj` as a `type` event, made on first use */
+/** `{"type":T,"object":<json>}\n` framed as one HTTP/1.1 chunk, encoded straight into
+ *  one buffer (no intermediate string or line buffer) */
+export function eventChunk(type: string, json: string): Buffer {
+  const prefix = `{"type":"${type}","object":`;
+  const lineLength = prefix.length + Buffer.byteLength(json) + 2;
+  const head = `${lineLength.toString(16)}\r\n`;
+  const out = Buffer.allocUnsafe(head.length + lineLength + 2);
+  let at = out.write(head, 0, 'latin1');
+  at += out.write(prefix, at, 'latin1');
+  at += out.write(json, at, 'utf8');
+  out.write('}\n\r\n', at, 'latin1');
+  return out;
+}
+
+/** the serialized line and chunk of `obj` as a `type` event, made on first use: one
+ *  buffer, the line being the chunk without its framing */
 function encodingOf(type: string, obj: CachedObject): EventEncoding {
-  let line: Buffer | undefined;
   let chunk: Buffer | undefined;
   const enc = {} as { line: () => Buffer; chunk: () => Buffer };
   // assigned, not written in an object literal: builds that keep function names (tsx, the
   // kubesim bundle) would otherwise name two closures per event with defineProperty
-  enc.line = () => (line ??= Buffer.from(`{"type":"${type}","object":${obj.json}}\n`));
-  enc.chunk = () => (chunk ??= frameChunk(enc.line()));
+  enc.chunk = () => (chunk ??= eventChunk(type, obj.json));
+  enc.line = () => {
+    const c = enc.chunk();
+    return c.subarray(c.indexOf(10) + 1, c.length - 2);
+  };
   return enc;
 }
 

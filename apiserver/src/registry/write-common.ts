@@ -7,7 +7,7 @@ import type { RegistryCore, ResourceInfo, UserInfo } from './core.ts';
 import { resources } from '@kubesim/shared';
 import { isTerminating, namespaceNotFound, namespaceTerminating } from './kinds/namespaces.ts';
 import type { NamespaceLike } from './kinds/namespaces.ts';
-import { isPlainObject } from './objects.ts';
+import { clone, isPlainObject } from './objects.ts';
 import { dropUnknownFields, findUnknownFieldPaths, findUnknownFields, formatFieldPath, strictDecodingError, unknownFieldWarnings } from '../openapi/field-validation.ts';
 
 export interface WriteContext {
@@ -62,17 +62,20 @@ export function checkNamespaceMatches(obj: KubeObject, namespace: string | undef
  * fieldValidation on a decoded body (create, update) or a patched object: fields the kind's
  * schema does not declare are a 400 under Strict, a warning each under Warn (the default),
  * nothing under Ignore; unless refused, they are dropped, since Kubernetes' typed objects
- * cannot hold them.
+ * cannot hold them. Returns the object to go on with: `obj`, or with `shared` (obj may
+ * share parts with a stored state, which must not change) a pruned copy when it had any.
  */
-export function pruneUnknownFields(info: ResourceInfo, obj: KubeObject, ctx: WriteContext): void {
+export function pruneUnknownFields<T extends KubeObject>(info: ResourceInfo, obj: T, ctx: WriteContext, shared = false): T {
   const schema = info.definition?.schema;
-  if (!schema) return;
+  if (!schema) return obj;
   const paths = findUnknownFieldPaths(schema, obj);
-  if (paths.length === 0) return;
+  if (paths.length === 0) return obj;
   const unknown = paths.map(formatFieldPath);
   if (ctx.fieldValidation === 'Strict') throw strictDecodingError(info.type, unknown);
   if (ctx.fieldValidation !== 'Ignore') ctx.warnings?.push(...unknownFieldWarnings(unknown));
-  dropUnknownFields(obj, paths);
+  const out = shared ? clone(obj) : obj;
+  dropUnknownFields(out, paths);
+  return out;
 }
 
 /**

@@ -20,8 +20,10 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
    *  `wellTyped`: setDefaults returned true for this object and only well-typed values were
    *  set on it since (the registry's own fields), so the schema pass is not repeated */
   validate(obj: T, wellTyped?: boolean): StatusCause[];
-  /** causes for an invalid update, incl. changes to immutable fields (`wellTyped` as for validate) */
-  validateUpdate(obj: T, old: T, wellTyped?: boolean): StatusCause[];
+  /** causes for an invalid update, incl. changes to immutable fields (`wellTyped` as for
+   *  validate). `oldWellTyped`: the caller vouches that `old` passed the schema and has no
+   *  nulls (the registry's stored states it wrote itself), so it is not checked again */
+  validateUpdate(obj: T, old: T, wellTyped?: boolean, oldWellTyped?: boolean): StatusCause[];
   /** the values field selectors may test, e.g. `{ 'spec.nodeName': 'node-1', 'status.phase': 'Running' }`
    *  (metadata.name and metadata.namespace are added by the caller) */
   selectableFields(obj: T): Record<string, string>;

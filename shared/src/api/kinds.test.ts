@@ -25,6 +25,20 @@ describe('kindDefinitions', () => {
     expect(defOf(r).validateUpdate(structuredClone(obj), obj)).toEqual([]);
   });
 
+  it('checks an update against an old object the caller vouches for just as against one it checks itself', () => {
+    const def = kindDefinitions.deployments as unknown as KindDefinition;
+    const old = makeObject('deployments');
+    def.setDefaults(old);
+    const moved = structuredClone(old) as unknown as { spec: { selector: unknown } };
+    moved.spec.selector = { matchLabels: { other: 'x' } };
+    const checked = def.validateUpdate(moved as never, old);
+    expect(checked.map((c) => c.field)).toContain('spec.selector');
+    expect(def.validateUpdate(moved as never, old, false, true)).toEqual(checked);
+    // an old object that is not well-typed is not given to the kind's update checks, unless vouched for
+    const broken = { ...structuredClone(old), spec: { ...(old as unknown as { spec: object }).spec, replicas: 'many' } } as never;
+    expect(def.validateUpdate(moved as never, broken).map((c) => c.field)).not.toContain('spec.selector');
+  });
+
   it.each(names)('defaulting a %s twice changes nothing the second time', (r) => {
     const once = makeObject(r);
     defOf(r).setDefaults(once);

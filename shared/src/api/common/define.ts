@@ -3,7 +3,8 @@
 // (`spec.replicas: Invalid value: "abc": must be of type integer`), ObjectMeta checks by the
 // kind's name rule, and defaulting only on well-typed objects (so it never crashes on
 // input the validator will reject). Kind validators may assume the schema passed. A write
-// checks types once (type-check.ts, else zod): setDefaults reports it, validate trusts it.
+// checks types once (type-check.ts, else zod): setDefaults reports it, validate trusts it;
+// an update's old object is checked too, unless the caller vouches for it (oldWellTyped).
 
 import type { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -47,7 +48,7 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
     type,
     schema,
     setDefaults(obj: T): boolean {
-      dropNulls(obj);
+      if (hasNullMember(obj)) dropNulls(obj);
       if (!passesSchema(obj)) return false;
       parts.defaults?.(obj);
       return true;
@@ -58,13 +59,16 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
       const typeCauses = wellTyped ? [] : typeCausesOf(o);
       return typeCauses.length ? typeCauses : validateNew(o);
     },
-    validateUpdate(obj: T, old: T, wellTyped = false): StatusCause[] {
+    validateUpdate(obj: T, old: T, wellTyped = false, oldWellTyped = false): StatusCause[] {
       const o = wellTyped ? obj : withoutNulls(obj);
       const typeCauses = wellTyped ? [] : typeCausesOf(o);
       if (typeCauses.length) return typeCauses;
       const causes = [...validateObjectMetaUpdate(o.metadata, old.metadata ?? {}), ...validateNew(o)];
-      const prev = withoutNulls(old);
-      if (passesSchema(prev)) causes.push(...(parts.validateUpdate?.(o, prev) ?? []));
+      if (!parts.validateUpdate) return causes;
+      // kind update checks may assume a well-typed old object too: one that is not (stored
+      // by another version, or written around the registry) skips them
+      const prev = oldWellTyped ? old : withoutNulls(old);
+      if (oldWellTyped || passesSchema(prev)) causes.push(...parts.validateUpdate(o, prev));
       return causes;
     },
     selectableFields(obj: T): Record<string, string> {
@@ -87,8 +91,17 @@ export function dropNulls(v: unknown): void {
 }
 
 function hasNullMember(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(hasNullMember);
-  if (v !== null && typeof v === 'object') return Object.values(v).some((x) => x === null || hasNullMember(x));
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasNullMember(v[i])) return true;
+    return false;
+  }
+  if (v !== null && typeof v === 'object') {
+    const r = v as Record<string, unknown>;
+    for (const k in r) {
+      const x = r[k];
+      if (x === null || (typeof x === 'object' && hasNullMember(x))) return true;
+    }
+  }
   return false;
 }
 

@@ -104,7 +104,7 @@ export function setPodSpecDefaults(spec: PodSpec): void {
   spec.terminationGracePeriodSeconds ??= 30;
   spec.schedulerName ??= 'default-scheduler';
   if (spec.serviceAccountName === undefined && spec.serviceAccount !== undefined) spec.serviceAccountName = spec.serviceAccount;
-  if (spec.serviceAccountName !== undefined) spec.serviceAccount = spec.serviceAccountName;
+  if (spec.serviceAccountName !== undefined && spec.serviceAccount !== spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   const hostNetwork = spec.hostNetwork === true;
   for (const c of spec.containers) setContainerDefaults(c, hostNetwork);
   for (const c of spec.initContainers ?? []) setContainerDefaults(c, hostNetwork);

@@ -113,8 +113,9 @@ export function validatePodUpdate(pod: Pod, old: Pod): StatusCause[] {
   for (const g of next.schedulingGates ?? []) {
     if (!prevGates.has(g.name)) causes.push(fieldForbidden('spec.schedulingGates', `only deletion is allowed, but found new scheduling gate '${g.name}'`));
   }
-  // compare everything else: copy the mutable fields from the new spec onto the old one
-  const mutable: PodSpec = structuredClone(prev);
+  // compare everything else: copy the mutable fields from the new spec onto (a shallow copy
+  // of) the old one; only its own members are replaced, nothing below them is changed
+  const mutable: PodSpec = { ...prev };
   mutable.containers = prev.containers.map((c, i) => ({ ...c, image: next.containers[i]?.image ?? c.image } as typeof c));
   if (prev.initContainers) {
     mutable.initContainers = prev.initContainers.map((c, i) => ({ ...c, image: next.initContainers?.[i]?.image ?? c.image } as typeof c));
