@@ -122,6 +122,51 @@ describe('startKubeletSim: nodes', () => {
   });
 });
 
+describe('startKubeletSim: restart', () => {
+  it('adopts its Nodes and renews their Leases from one list, and runs pods before the first heartbeats are written', async () => {
+    const clock = new VirtualClock(T0);
+    const client = new FakeClient({ clock });
+    const first = await startKubeletSim({ client, clock, random: seededRandom(1), nodes: 3, serve: false });
+    await clock.advance(0);
+    await first.whenRegistered();
+    await first.stop();
+    await client.create(podType, pod('p', 'kubesim-node-2', [{}]));
+    const before = { ...client.calls };
+    const sim = await startKubeletSim({ client, clock, random: seededRandom(2), nodes: 3, serve: false, events: false });
+    running.push(sim);
+    await clock.advance(0);
+    await sim.whenRegistered();
+    // no Node create or GET, no Lease GET: the node list and one Lease list; then a status
+    // patch and a Lease update per node
+    expect(client.calls.create - before.create).toBe(0);
+    expect(client.calls.get - before.get).toBe(0);
+    expect(client.calls.update - before.update).toBe(3);
+    const lease = await client.get(leaseType, 'kubesim-node-2', { namespace: 'kube-node-lease' });
+    expect(lease.spec.holderIdentity).toBe('kubesim-node-2');
+    await clock.advance(100);
+    expect((await getPod(client, 'p')).status?.phase).toBe('Running');
+  });
+
+  it('registers the Node again when its Lease list is stale (someone renewed a Lease since)', async () => {
+    const clock = new VirtualClock(T0);
+    const client = new FakeClient({ clock });
+    const first = await startKubeletSim({ client, clock, random: seededRandom(1), nodes: 1, serve: false });
+    await clock.advance(0);
+    await first.whenRegistered();
+    await first.stop();
+    const sim = await startKubeletSim({ client, clock, random: seededRandom(2), nodes: 1, serve: false });
+    running.push(sim);
+    // between the list and the renewal, another writer renews the Lease: the update conflicts
+    const l = await client.get(leaseType, 'kubesim-node-0', { namespace: 'kube-node-lease' });
+    await client.update(leaseType, { ...l, spec: { ...l.spec, renewTime: '2025-01-01T00:00:00.500000Z' } }, { namespace: 'kube-node-lease' });
+    await clock.advance(10_000);
+    await sim.whenRegistered();
+    const lease = await client.get(leaseType, 'kubesim-node-0', { namespace: 'kube-node-lease' });
+    expect(lease.spec.renewTime).toBe('2025-01-01T00:00:10.000000Z');
+    expect(sim.nodes.get('kubesim-node-0')).toMatchObject({ running: true, registered: true });
+  });
+});
+
 describe('startKubeletSim: pods', () => {
   it('runs a bound pod to Running with an IP from its node and ignores pods of other nodes', async () => {
     const { clock, client, sim } = await setup(2);

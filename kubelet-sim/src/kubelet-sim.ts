@@ -9,7 +9,7 @@
 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client, Clock, EventRecorder, LoggerLike, Random } from '@kubesim/shared';
+import type { Client, Clock, EventRecorder, KubeObject, LoggerLike, Random } from '@kubesim/shared';
 import { createEventRecorder, errorMessage, isNotFound, noopLogger, SharedInformer, stripManagedFields } from '@kubesim/shared';
 import { Backends, BACKEND_ANNOTATION_PREFIX } from './http/backends.ts';
 import { createKubeletServer } from './http/server.ts';
@@ -27,9 +27,10 @@ import type { PodHost } from './pod/pod-worker.ts';
 import { StatusWriter } from './pod/status-writer.ts';
 import { TimerQueue } from './timer-queue.ts';
 import { configMapType, leaseType, nodeType, podType, secretType } from './types.ts';
-import type { ConfigMapLike, Node, Pod } from './types.ts';
+import type { ConfigMapLike, Lease, Node, Pod } from './types.ts';
 import { resourceMetrics, summary } from './usage/summary.ts';
 import { Limiter } from './util/limiter.ts';
+import { Interner, internStrings } from './util/interner.ts';
 import { TokenBucket } from './util/token-bucket.ts';
 
 const NODE_INDEX = 'nodeName';
@@ -88,8 +89,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   // two lanes, so a burst of pod writes never delays a node's lease renewal
   const podLimiter = new Limiter(opts.maxInFlight ?? 64);
   const nodeLimiter = new Limiter(Math.max(8, Math.floor((opts.maxInFlight ?? 64) / 2)));
-  // as many nodes register at once as node calls may be in flight: depth first, so the
-  // first nodes are Ready (and start their pods) while the last ones still wait
+  // as many nodes create their Node at once as node calls may be in flight: depth first, so
+  // the first nodes run their pods while the last ones still wait
   const registrations = new Limiter(nodeLimiter.max);
   const logs = new LogStore();
   const backoff = new Backoff();
@@ -106,6 +107,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   let server: Server | undefined;
   let port = 0;
 
+  const interner = new Interner();
   const writer = new StatusWriter({ client, limiter: podLimiter, timers, logger, gone: (w) => dropWorker(w) });
 
   // ---- pods ------------------------------------------------------------------------
@@ -118,8 +120,13 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     clock,
     logger,
     fieldSelector: 'spec.nodeName!=',
-    // pods and nodes are read and patched, never updated whole: their managedFields are dead weight
-    transform: stripManagedFields,
+    // pods and nodes are read and patched, never updated whole: their managedFields are dead
+    // weight; and 10,000 cached pods share one copy of each repeated string
+    transform: <T extends KubeObject>(pod: T): T => {
+      const slim = stripManagedFields(pod);
+      internStrings(slim, interner);
+      return slim;
+    },
     indexers: { [NODE_INDEX]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) },
   });
 
@@ -270,6 +277,27 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
 
   // ---- nodes -----------------------------------------------------------------------
 
+  /** the Leases in kube-node-lease at boot, each handed out once (a later boot GETs its own) */
+  let bootLeases: Map<string, Lease> | undefined;
+
+  async function listLeases(): Promise<Map<string, Lease> | undefined> {
+    try {
+      const list = await nodeLimiter.run(() => client.list(leaseType, { namespace: NODE_LEASE_NAMESPACE }));
+      // list items may come without apiVersion and kind; the PUT that renews one needs them
+      const own = list.items.filter((l) => agents.has(l.metadata.name ?? ''));
+      return new Map(own.map((l) => [l.metadata.name ?? '', { ...l, apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' }]));
+    } catch (err) {
+      logger.warn({ err: errorMessage(err) }, 'listing node leases failed; each node reads its own');
+      return undefined;
+    }
+  }
+
+  function takeBootLease(name: string): Lease | undefined {
+    const lease = bootLeases?.get(name);
+    bootLeases?.delete(name);
+    return lease;
+  }
+
   function addAgent(t: NodeTemplate): NodeAgent {
     const agent = new NodeAgent(t, {
       client,
@@ -277,6 +305,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       limiter: nodeLimiter,
       registrations,
       cachedNode: (name) => (nodeInformer.hasSynced() ? nodeInformer.store.get(name) : undefined),
+      cachedLease: takeBootLease,
       logger,
       address,
       port,
@@ -398,9 +427,14 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   for (const t of templates) addAgent(t);
   informer.run();
   nodeInformer.run();
-  // the nodes boot once the Node list is in: a restart then adopts its Nodes without creates
+  // the nodes boot once the Node list is in: a restart then adopts its Nodes without creates,
+  // and renews their Leases from one list of them instead of a GET each
   const registered = nodeInformer.waitForSync().then(async (ok) => {
-    if (ok && !stopped) await Promise.all([...agents.values()].map((a) => a.start()));
+    if (!ok || stopped) return;
+    if ([...agents.keys()].some((name) => nodeInformer.store.has(name))) bootLeases = await listLeases();
+    if (stopped) return;
+    await Promise.all([...agents.values()].map((a) => a.start()));
+    bootLeases = undefined;
   });
   void informer.waitForSync().then((ok) => {
     if (!ok || stopped) return;

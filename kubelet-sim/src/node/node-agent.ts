@@ -2,9 +2,12 @@
 // the Node (adopting an existing one of the same name and its podCIDR), then keeps two
 // heartbeats as the kubelet does: the Lease in kube-node-lease renewed every 10 s
 // (leaseDurationSeconds 40), and node status checked every 10 s but written only when it
-// changed or 5 minutes passed since the last report. `stop()` is the machine dying (no more
-// heartbeats); `start()` boots it again. Conditions can be forced for failure injection.
-// All timing is on the shared TimerQueue; API calls go through the process-wide Limiter.
+// changed or 5 minutes passed since the last report. Pods may run as soon as the Node
+// exists (`onRegistered`), as a kubelet admits pods without waiting for its first
+// heartbeats; `start()` resolves once the first status and Lease are written too.
+// `stop()` is the machine dying (no more heartbeats); `start()` boots it again. Conditions
+// can be forced for failure injection. Timing is on the shared TimerQueue; API calls go
+// through the process-wide Limiter.
 
 import type { Client, LoggerLike } from '@kubesim/shared';
 import { errorMessage, formatMicroTime, isAlreadyExists, isConflict, isNotFound } from '@kubesim/shared';
@@ -27,16 +30,23 @@ export interface NodeAgentDeps {
   client: Client;
   timers: TimerQueue;
   limiter: Limiter;
-  /** nodes registering at once: each takes a slot for its whole sequence (Node, status,
-   *  Lease), so a thousand booting nodes come up a few at a time instead of all at the end */
+  /** nodes registering at once: each takes a slot while it creates (or adopts) its Node, so
+   *  a thousand booting nodes come up a few at a time, the first ones running their pods
+   *  while the last still wait, instead of all at the end */
   registrations?: Limiter;
   /** the Node as the process's node informer has it, if it does: a restarted kubelet-sim
    *  then adopts it without a create that fails and a GET */
   cachedNode?: (name: string) => Node | undefined;
+  /** the node's Lease from a list taken at boot, if it was there: renewed without a GET
+   *  first (a Lease changed since is a conflict, and then it is fetched) */
+  cachedLease?: (name: string) => Lease | undefined;
   logger: LoggerLike;
   address: string;
   port: number;
 }
+
+/** the Node's status could not be written because the Node is gone */
+class NodeGone extends Error {}
 
 export class NodeAgent {
   readonly template: NodeTemplate;
@@ -62,6 +72,8 @@ export class NodeAgent {
   #statusDirty = false;
   /** the Node existed before this boot, so its Lease probably does too */
   #leaseMayExist = false;
+  /** the Node came without conditions: this boot's first status is still to be written */
+  #firstStatusDue = false;
   /** called once the node is registered after a (re)boot */
   onRegistered: () => void = () => {};
   /** called when the Node object turns out to be deleted (the host stops this node) */
@@ -136,18 +148,29 @@ export class NodeAgent {
     for (;;) {
       if (!this.running || boot !== this.bootCount) return;
       try {
-        if (registrations) await registrations.run(() => this.#registerOnce(boot));
-        else await this.#registerOnce(boot);
+        // only the Node holds a registration slot: the first heartbeats queue with the rest
+        if (!this.registered) {
+          if (registrations) await registrations.run(() => this.#registerNode(boot));
+          else await this.#registerNode(boot);
+        }
+        if (!this.registered || !this.running || boot !== this.bootCount) return;
+        await this.#firstHeartbeats(boot);
         return;
       } catch (err) {
+        if (err instanceof NodeGone) {
+          // the Node was deleted under us (its status could not be written): as in #statusLoop
+          this.onDeleted();
+          return;
+        }
         logger.warn({ node: this.name, err: errorMessage(err) }, 'node registration failed; retrying');
         await new Promise<void>((resolve) => this.#after(RETRY_MS, resolve));
       }
     }
   }
 
-  /** one attempt: the Node (created, or adopted), its status, its Lease; then heartbeats */
-  async #registerOnce(boot: number): Promise<void> {
+  /** the Node, created or adopted; then its pods may run (a kubelet admits pods without
+   *  waiting for its first heartbeats) */
+  async #registerNode(boot: number): Promise<void> {
     const { client, limiter } = this.#deps;
     if (!this.running || boot !== this.bootCount) return;
     let saved: Node | undefined = this.#deps.cachedNode?.(this.name);
@@ -160,19 +183,37 @@ export class NodeAgent {
         saved = this.#adopt(saved);
       }
     } else saved = this.#adopt(saved);
+    if (!this.running || boot !== this.bootCount) return;
     this.uid = saved.metadata.uid;
-    if (!saved.status?.conditions?.length) await this.#syncStatus(true);
-    else {
+    this.#lease ??= this.#leaseMayExist ? this.#deps.cachedLease?.(this.name) : undefined;
+    this.#firstStatusDue = !saved.status?.conditions?.length;
+    if (!this.#firstStatusDue) {
       this.#lastFingerprintOf = this.#fingerprintInputs();
       this.#lastFingerprint = statusFingerprint(nodeStatus(this.template, this.facts()));
       this.#lastReport = this.#deps.timers.now();
     }
-    await this.#renewLease();
-    if (!this.running || boot !== this.bootCount) return;
     this.registered = true;
+    this.onRegistered();
+  }
+
+  /** this boot's first status (unless the Node came with one) and Lease, side by side as
+   *  a kubelet writes them from two loops; then the heartbeat timers */
+  async #firstHeartbeats(boot: number): Promise<void> {
+    const results = await Promise.allSettled([
+      this.#firstStatusDue
+        ? this.#syncStatus(true).then(
+            () => void (this.#firstStatusDue = false),
+            (err: unknown) => {
+              throw isNotFound(err) ? new NodeGone(errorMessage(err)) : err;
+            },
+          )
+        : undefined,
+      this.#renewLease(),
+    ]);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    if (!this.running || boot !== this.bootCount) return;
     this.#after(LEASE_RENEW_MS, () => this.#leaseLoop());
     this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
-    this.onRegistered();
   }
 
   /** take over a Node that already exists (a reboot): its podCIDR, so pod IPs stay stable

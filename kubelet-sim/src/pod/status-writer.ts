@@ -1,13 +1,17 @@
-// The kubelet's status manager, batched: workers mark themselves dirty; a flush (after a
-// short batch window, 100 ms by default, so a pod that starts at once is written once, as
-// Running) renders each dirty pod's status when its write gets a slot, and sends it as a
-// merge patch to pods/status — only when it differs from the last one written. A pod whose termination finished gets its final status written, then is deleted
-// with gracePeriodSeconds 0 (preconditioned on its uid), as the kubelet does. Writes go
-// through the Limiter; a failed write is retried after a second.
+// The kubelet's status manager, batched: workers mark themselves dirty; a pod's status is
+// written once it has been dirty for a short batch window (100 ms by default, so a pod that
+// starts at once is written once, as Running), rendered when its write goes out, and sent as
+// a merge patch to pods/status — only when it differs from the last one written. Changes
+// made while a pod waits, or while its previous write is in flight, are coalesced into its
+// next write, as the kubelet's status manager does. At most `maxInFlight` writes run at
+// once; the rest wait in a queue (oldest first) as plain entries, not as pending requests.
+// A pod whose termination finished gets its final status written, then is deleted with
+// gracePeriodSeconds 0 (preconditioned on its uid), as the kubelet does. A failed write is
+// retried after a second.
 
 import type { Client, LoggerLike } from '@kubesim/shared';
 import { errorMessage, isConflict, isInvalid, isNotFound } from '@kubesim/shared';
-import type { TimerQueue } from '../timer-queue.ts';
+import type { QueuedTimer, TimerQueue } from '../timer-queue.ts';
 import { podType } from '../types.ts';
 import type { Limiter } from '../util/limiter.ts';
 import type { PodWorker } from './pod-worker.ts';
@@ -16,34 +20,46 @@ const RETRY_MS = 1000;
 
 export interface StatusWriterDeps {
   client: Client;
+  /** the process's lane for pod API calls (shared with ConfigMap reads and the like) */
   limiter: Limiter;
   timers: TimerQueue;
   logger: LoggerLike;
   /** the pod is gone from the server: drop its worker */
   gone(w: PodWorker): void;
-  /** how long changes gather before a flush (ms; default 100) */
+  /** how long changes gather before a write (ms; default 100) */
   batchMs?: number;
+  /** status writes in flight at once (default: the limiter's size) */
+  maxInFlight?: number;
 }
 
 export class StatusWriter {
   readonly #deps: StatusWriterDeps;
-  #dirty = new Set<PodWorker>();
+  readonly #batchMs: number;
+  readonly #maxInFlight: number;
+  /** pods waiting for a write → when they first became dirty */
+  #dirty = new Map<PodWorker, number>();
+  /** the same pods in the order they became dirty, from #head on (an index, not shift()) */
+  #queue: PodWorker[] = [];
+  #head = 0;
+  /** pods that changed while their write was in flight → since when; queued when it ends */
+  #again = new Map<PodWorker, number>();
   #final = new Set<PodWorker>();
   #inFlight = new Set<PodWorker>();
   /** a hash of the last status written per pod (a full copy would cost ~2 KB a pod) */
   #lastWritten = new WeakMap<PodWorker, number>();
-  #scheduled = false;
+  #wakeup: QueuedTimer | undefined;
   #idleWaiters: Array<() => void> = [];
-  /** how many status patches and deletes were sent */
+  /** how many status patches and deletes were sent, and renders found unchanged */
   readonly counts = { patches: 0, deletes: 0, skipped: 0 };
 
   constructor(deps: StatusWriterDeps) {
     this.#deps = deps;
+    this.#batchMs = deps.batchMs ?? 100;
+    this.#maxInFlight = Math.max(1, deps.maxInFlight ?? deps.limiter.max);
   }
 
   mark(w: PodWorker): void {
-    this.#dirty.add(w);
-    this.#schedule();
+    this.#enqueue(w, this.#deps.timers.now());
   }
 
   /** write the final status, then delete the pod */
@@ -52,7 +68,7 @@ export class StatusWriter {
     this.mark(w);
   }
 
-  /** pending + in-flight work */
+  /** pods waiting to be written plus writes in flight */
   get backlog(): number {
     return this.#dirty.size + this.#inFlight.size;
   }
@@ -63,24 +79,52 @@ export class StatusWriter {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    this.#deps.timers.after(this.#deps.batchMs ?? 100, () => {
-      this.#scheduled = false;
+  #enqueue(w: PodWorker, since: number): void {
+    if (this.#inFlight.has(w)) {
+      if (!this.#again.has(w)) this.#again.set(w, since); // written again when this write ends
+      return;
+    }
+    if (this.#dirty.has(w)) return;
+    this.#dirty.set(w, since);
+    this.#queue.push(w);
+    this.#wakeAt(since + this.#batchMs);
+  }
+
+  #wakeAt(at: number): void {
+    if (this.#wakeup && this.#wakeup.at <= at) return;
+    this.#wakeup?.cancel();
+    this.#wakeup = this.#deps.timers.at(at, () => {
+      this.#wakeup = undefined;
       this.#pump();
     });
   }
 
+  /** start writes for the oldest dirty pods whose batch window has passed, while slots are free */
   #pump(): void {
-    for (const w of this.#dirty) {
-      if (this.#inFlight.has(w)) continue; // written again when the current write ends
+    const now = this.#deps.timers.now();
+    while (this.#inFlight.size < this.#maxInFlight && this.#head < this.#queue.length) {
+      const w = this.#queue[this.#head]!;
+      const since = this.#dirty.get(w) ?? now;
+      if (since + this.#batchMs > now) {
+        this.#wakeAt(since + this.#batchMs);
+        return;
+      }
+      this.#head++;
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
       this.#dirty.delete(w);
       if (w.closed) continue;
       this.#inFlight.add(w);
       void this.#write(w).finally(() => {
         this.#inFlight.delete(w);
-        if (this.#dirty.has(w)) this.#schedule();
+        const since = this.#again.get(w);
+        if (since !== undefined) {
+          this.#again.delete(w);
+          if (!w.closed) this.#enqueue(w, since);
+        }
+        this.#pump(); // a slot is free (a write that ends is what pumps when all are busy)
         if (this.backlog === 0) for (const r of this.#idleWaiters.splice(0)) r();
       });
     }
@@ -90,7 +134,7 @@ export class StatusWriter {
     const { client, limiter, logger } = this.#deps;
     const final = this.#final.has(w);
     try {
-      // render when the write gets its slot, so a backlog sends fresh statuses
+      // rendered when the write gets its slot, so it carries every change made until then
       await limiter.run(async () => {
         if (w.closed) return;
         const status = w.status();

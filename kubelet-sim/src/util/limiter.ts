@@ -1,6 +1,8 @@
 // A concurrency limit for API calls: at most `max` tasks in flight, the rest wait in FIFO
 // order. Keeps 1,000 nodes' heartbeats and 10,000 pods' status writes from opening
-// thousands of requests at once. `await limiter.run(() => client.patch(...))`.
+// thousands of requests at once. `await limiter.run(() => client.patch(...))`. A task that
+// ends hands its slot straight to the oldest waiter, so a caller arriving meanwhile can
+// neither overtake the queue nor push the count past `max`.
 
 export class Limiter {
   readonly max: number;
@@ -22,18 +24,21 @@ export class Limiter {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.max) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#active++;
+    // a woken waiter inherits the slot of the task that woke it (#active stays counted)
+    if (this.#active >= this.max || this.queued > 0) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#active++;
     try {
       return await task();
     } finally {
-      this.#active--;
-      this.#next();
+      this.#release();
     }
   }
 
-  #next(): void {
-    if (this.#head >= this.#waiting.length) return;
+  #release(): void {
+    if (this.#head >= this.#waiting.length) {
+      this.#active--;
+      return;
+    }
     const wake = this.#waiting[this.#head];
     this.#waiting[this.#head++] = undefined;
     if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
