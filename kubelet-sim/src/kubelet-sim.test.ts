@@ -182,6 +182,26 @@ describe('startKubeletSim: pods', () => {
     expect(sim.stats().pods).toBe(1);
   });
 
+  it('writes Ready=True again after someone else marked its running pod not ready (node lifecycle), and only then', async () => {
+    const { clock, client, sim } = await setup(1);
+    await client.create(podType, pod('web', 'kubesim-node-0', [{}]));
+    await clock.advance(100);
+    const ready = async () => (await getPod(client, 'web')).status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    expect(await ready()).toBe('True');
+    const writes = sim.stats().statusPatches;
+    // a label change by someone else is not a status change: nothing is written
+    await client.patch(podType, 'web', { metadata: { labels: { tier: 'front' } } }, { type: 'merge', namespace: 'default' });
+    await clock.advance(1_000);
+    expect(sim.stats().statusPatches).toBe(writes);
+    // what the node lifecycle controller does to the pods of a NotReady node
+    const conditions = (await getPod(client, 'web')).status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
+    await client.patch(podType, 'web', { status: { conditions } }, { type: 'merge', namespace: 'default', subresource: 'status' });
+    expect(await ready()).toBe('False');
+    await clock.advance(200);
+    expect(await ready()).toBe('True');
+    expect(sim.stats()).toMatchObject({ statusPatches: writes + 1, statusReconciled: 1 });
+  });
+
   it('rejects a pod that does not fit allocatable with OutOfcpu', async () => {
     const { clock, client } = await setup(1);
     await client.create(podType, pod('big', 'kubesim-node-0', [{ resources: { requests: { cpu: '8' } } }]));

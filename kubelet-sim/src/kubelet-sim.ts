@@ -213,7 +213,11 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       w = undefined;
     }
     if (!agent || !agent.running || !agent.registered) return;
-    if (w) return w.update(pod);
+    if (w) {
+      w.update(pod);
+      writer.observed(w, pod);
+      return;
+    }
     const worker = new PodWorker(pod, hostFor(agent));
     workers.set(key, worker);
     let set = byNode.get(agent.name);
@@ -453,6 +457,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     stats: () => ({
       pods: workers.size,
       statusPatches: writer.counts.patches,
+      statusReconciled: writer.counts.reconciled,
       statusBacklog: writer.backlog,
       timers: timers.size,
       backends: backends?.size ?? 0,

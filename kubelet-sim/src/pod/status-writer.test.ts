@@ -37,9 +37,12 @@ interface Call {
 /** a client whose patches and deletes wait until the test lets them finish */
 function heldClient(): { client: Client; calls: Call[]; open: () => Call[]; finishAll: () => Promise<void> } {
   const calls: Call[] = [];
+  let revision = 0;
   const wait = (verb: Call['verb'], name: string, body: unknown, opts: unknown) =>
     new Promise<never>((resolve) => {
-      const call: Call = { verb, name, body: body as Call['body'], opts, settled: false, done: () => ((call.settled = true), resolve(undefined as never)) };
+      // answers as the apiserver does: the written pod, with a new resourceVersion
+      const answer = { metadata: { name, resourceVersion: String(++revision) } };
+      const call: Call = { verb, name, body: body as Call['body'], opts, settled: false, done: () => ((call.settled = true), resolve(answer as never)) };
       calls.push(call);
     });
   const client = {

@@ -7,12 +7,16 @@
 // once; the rest wait in a queue (oldest first) as plain entries, not as pending requests.
 // A pod whose termination finished gets its final status written, then is deleted with
 // gracePeriodSeconds 0 (preconditioned on its uid), as the kubelet does. A failed write is
-// retried after a second.
+// retried after a second. When a newer copy of the pod shows that someone else changed what
+// the kubelet reports (the node lifecycle controller sets Ready=False on the pods of an
+// unreachable node), the kubelet's status is written again (the status manager's
+// needsReconcile); kubesim compares the phase and the kubelet's own conditions.
 
 import type { Client, LoggerLike } from '@kubesim/shared';
 import { errorMessage, isConflict, isInvalid, isNotFound } from '@kubesim/shared';
 import type { QueuedTimer, TimerQueue } from '../timer-queue.ts';
 import { podType } from '../types.ts';
+import type { Pod, PodStatus } from '../types.ts';
 import type { Limiter } from '../util/limiter.ts';
 import type { PodWorker } from './pod-worker.ts';
 
@@ -47,10 +51,13 @@ export class StatusWriter {
   #inFlight = new Set<PodWorker>();
   /** a hash of the last status written per pod (a full copy would cost ~2 KB a pod) */
   #lastWritten = new WeakMap<PodWorker, number>();
+  /** per pod, the resourceVersion our last write made and what it reported (statusSummary) */
+  #lastSeen = new WeakMap<PodWorker, { rv: number; summary: string }>();
   #wakeup: QueuedTimer | undefined;
   #idleWaiters: Array<() => void> = [];
-  /** how many status patches and deletes were sent, and renders found unchanged */
-  readonly counts = { patches: 0, deletes: 0, skipped: 0 };
+  /** how many status patches and deletes were sent, renders found unchanged, and rewrites
+   *  because someone else had changed the status */
+  readonly counts = { patches: 0, deletes: 0, skipped: 0, reconciled: 0 };
 
   constructor(deps: StatusWriterDeps) {
     this.#deps = deps;
@@ -65,6 +72,20 @@ export class StatusWriter {
   /** write the final status, then delete the pod */
   markFinal(w: PodWorker): void {
     this.#final.add(w);
+    this.mark(w);
+  }
+
+  /**
+   * A newer copy of the pod from the watch: if it no longer reports what our last write did
+   * (phase, the kubelet's conditions), someone else changed it; write our status again.
+   */
+  observed(w: PodWorker, pod: Pod): void {
+    if (w.closed || this.#dirty.has(w) || this.#inFlight.has(w)) return;
+    const seen = this.#lastSeen.get(w);
+    if (!seen || !(Number(pod.metadata.resourceVersion) > seen.rv)) return;
+    if (statusSummary(pod.status) === seen.summary) return;
+    this.#lastWritten.delete(w);
+    this.counts.reconciled++;
     this.mark(w);
   }
 
@@ -146,8 +167,9 @@ export class StatusWriter {
         const body: Record<string, unknown> = { ...status };
         // a merge patch keeps fields it does not mention: clear the ones no longer reported
         for (const k of ['reason', 'message'] as const) if (status[k] === undefined) body[k] = null;
-        await client.patch(podType, w.name, { metadata: { uid: w.uid }, status: body }, { type: 'merge', subresource: 'status', namespace: w.namespace });
+        const written = await client.patch(podType, w.name, { metadata: { uid: w.uid }, status: body }, { type: 'merge', subresource: 'status', namespace: w.namespace });
         this.#lastWritten.set(w, json);
+        this.#lastSeen.set(w, { rv: Number(written.metadata.resourceVersion), summary: statusSummary(status) });
         this.counts.patches++;
       });
       if (final && !w.closed) {
@@ -173,6 +195,15 @@ export class StatusWriter {
       this.#deps.timers.after(RETRY_MS, () => this.mark(w));
     }
   }
+}
+
+const KUBELET_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
+
+/** what the kubelet reports that others may overwrite: the phase and its conditions' statuses */
+function statusSummary(status: PodStatus | undefined): string {
+  let text = status?.phase ?? '';
+  for (const type of KUBELET_CONDITIONS) text += `|${status?.conditions?.find((c) => c.type === type)?.status ?? '-'}`;
+  return text;
 }
 
 /** 32-bit FNV-1a of a string, to tell whether a status changed */
