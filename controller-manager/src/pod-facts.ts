@@ -47,9 +47,8 @@ export function podFacts(pod: Pod): PodFacts {
   return f;
 }
 
-/** `test(pod)`, remembered for `question` (say, a selector's JSON) until another of its kind is asked */
-export function matchesOnce(pod: Pod, kind: Question, question: string, test: (pod: Pod) => boolean): boolean {
-  const f = podFacts(pod);
+/** `test(pod)`, remembered for `question` (say, a selector's JSON) until another of its kind is asked; `f`: the pod's facts, when the caller has them */
+export function matchesOnce(pod: Pod, kind: Question, question: string, test: (pod: Pod) => boolean, f: PodFacts = podFacts(pod)): boolean {
   const last = f.asked?.[kind];
   if (last?.question === question) return last.answer;
   const answer = test(pod);

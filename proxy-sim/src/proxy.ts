@@ -89,8 +89,14 @@ export async function startProxySim(opts: ProxySimOptions): Promise<ProxySim> {
   const services = informers.forResource(resources.services);
   const slices = informers.forResource(resources.endpointslices);
   // proxy-sim reads a pod's identity and its backend annotations, nothing else: with its own
-  // informers it caches just those (10,000 pods in a few MB instead of ~30)
-  const pods = informers.forResource(resources.pods, ownInformers ? { transform: podIdentityAndAnnotations } : {});
+  // informers it caches just those (10,000 pods in a few MB instead of ~30), and it watches
+  // pods only from the first time an endpoint names one (kube-proxy never watches pods; a
+  // cluster whose pods back no service pays nothing here for them).
+  const podInformers = ownInformers ? new SharedInformerFactory({ client, clock, logger, transform: podIdentityAndAnnotations }) : informers;
+  const pods = podInformers.forResource(resources.pods);
+  const watchPods = (): void => {
+    if (ownInformers && !podInformers.started && !stopped) podInformers.start();
+  };
   const resolve = makeBackendResolver((ns, name) => pods.store.get(`${ns}/${name}`));
 
   const table = new Map<string, Map<string, PortState>>();
@@ -171,6 +177,7 @@ export async function startProxySim(opts: ProxySimOptions): Promise<ProxySim> {
     for (const pod of refsOf.get(key) ?? []) if (podRefs.get(pod)?.size === 0) podRefs.delete(pod);
     if (now.size > 0) refsOf.set(key, now);
     else refsOf.delete(key);
+    if (podRefs.size > 0) watchPods();
   }
 
   /** Close what is no longer wanted first (so a node port can pass between services), then open and update. */
@@ -320,6 +327,11 @@ export async function startProxySim(opts: ProxySimOptions): Promise<ProxySim> {
 
   if (ownInformers) informers.start();
   await informers.waitForCacheSync();
+  // endpoints that name pods already: know those pods before the first sync
+  if (slices.store.list().some((sl) => (sl.endpoints ?? []).some((e) => e.targetRef?.kind === 'Pod'))) {
+    watchPods();
+    await pods.waitForSync();
+  }
   for (const svc of services.store.list()) dirty.add(metaNamespaceKey(svc));
   await flush();
   lastSync ??= clock.now();
@@ -342,7 +354,7 @@ export async function startProxySim(opts: ProxySimOptions): Promise<ProxySim> {
       clock.clearInterval(retry);
       await flushing;
       await publisher.stop();
-      if (ownInformers) await informers.stop();
+      if (ownInformers) await Promise.all([informers.stop(), podInformers.stop()]);
       for (const states of table.values()) for (const st of states.values()) {
         st.cluster.destroy();
         st.nodePort?.destroy();

@@ -39,6 +39,22 @@ describe('proxy-sim against a real apiserver', () => {
     }
   });
 
+  it('a proxy started after the service and its pod endpoints exist has their backends from its first sync', async () => {
+    await c.client.create(resources.services, makeService('web'), ns);
+    await setEndpoints(c.client, 'web', pods.map((pod) => ({ pod })));
+    await eventually(() => inRotation('web').length === 3);
+    const { startProxySim } = await import('../src/index.ts');
+    const { realClock } = await import('@kubesim/shared');
+    const second = await startProxySim({ client: c.client, clock: realClock, statusPort: 0, publishLocalEndpoints: false });
+    try {
+      // no waiting: the pods were listed before the first sync
+      const endpoints = second.services().filter((s) => s.name === 'web').flatMap((s) => s.endpoints);
+      expect(endpoints.map((e) => [e.pod, e.inRotation])).toEqual([['default/web-a', true], ['default/web-b', true], ['default/web-c', true]]);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('publishes the local port on the service as kubesim.io/local-endpoint-<port> and in /services', async () => {
     await c.client.create(resources.services, makeService('web'), ns);
     const local = await eventually(() => c.proxy.localEndpoint('default', 'web', 'http'));

@@ -1,6 +1,7 @@
 // How the scheduler tells the cluster what it decided, besides the binding itself:
 // Events through the shared EventRecorder (core/v1, source component = the profile's
-// schedulerName, e.g. "default-scheduler": Scheduled, FailedScheduling, Preempted), and
+// schedulerName, e.g. "default-scheduler": Scheduled, FailedScheduling, Preempted; not
+// correlated: kube-scheduler writes through the events API, which has no spam filter), and
 // the PodScheduled=False condition (+ status.nominatedNodeName) through a strategic merge
 // patch of pods/status, skipped when nothing would change.
 
@@ -17,7 +18,7 @@ export function newEventSink(client: Client | undefined, clock: Clock, logger: L
     event: (regarding, type, reason, _action, note) => {
       const component = (regarding as Pod).spec?.schedulerName ?? 'default-scheduler';
       let r = recorders.get(component);
-      if (!r) recorders.set(component, (r = createEventRecorder({ client, clock, component, logger })));
+      if (!r) recorders.set(component, (r = createEventRecorder({ client, clock, component, logger, correlate: false })));
       const isPod = Array.isArray((regarding as Pod).spec?.containers);
       r.event(regarding, type, reason, note, { resourceType: isPod ? resources.pods : resources.nodes });
     },

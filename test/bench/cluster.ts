@@ -309,6 +309,17 @@ async function scale(): Promise<void> {
         ? `${REPLICAS} replicas on ${NODES} nodes: all available in ${secs.toFixed(1)} s (target ≤ 15 s)`
         : `${REPLICAS} replicas on ${NODES} nodes: NOT all available after ${secs.toFixed(0)} s (available ${status.availableReplicas ?? 0})`,
     );
+    if (!done) {
+      // why not: the pods as the apiserver has them (phase, and the Ready and ContainersReady conditions)
+      const pods = await client.list(resources.pods, { namespace: 'default', labelSelector: 'app=bench' }).catch(() => undefined);
+      const shapes = new Map<string, number>();
+      for (const p of pods?.items ?? []) {
+        const cond = (t: string): string => p.status?.conditions?.find((c) => c.type === t)?.status ?? '-';
+        const k = `${p.status?.phase ?? '?'}${p.spec?.nodeName ? '' : ' unbound'} Ready=${cond('Ready')} ContainersReady=${cond('ContainersReady')}`;
+        shapes.set(k, (shapes.get(k) ?? 0) + 1);
+      }
+      console.log(`pods by state: ${[...shapes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join('; ')}`);
+    }
     if (timeline) {
       console.log('timeline (s: pods created / bound / Ready, cumulative):');
       for (const line of timeline.lines(t0)) console.log(`  ${line}`);

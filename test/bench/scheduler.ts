@@ -7,11 +7,17 @@
 // so the figures are the scheduler's own cost. On a busy machine, "pods per CPU-second"
 // (process CPU time, incl. GC) is the steadier figure. Flags: --nodes 5000,500 --pods 10000
 // --init 1000 --explain 500 (decisions kept for explanations; 0 turns them off)
+// --shape deployment: the cluster bench's shape instead (nodes in 3 zones with the pause
+// image, pods of one ReplicaSet without requests, so PodTopologySpread's default
+// constraints and ImageLocality score every cycle, as under `kubesim up`). --placements:
+// also print a digest of every pod's node (to check that a change keeps the decisions).
 
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { realClock, seededRandom } from '@kubesim/shared';
 import { Scheduler } from '@kubesim/scheduler';
 import { FakeCluster, makeNode, makePod } from '@kubesim/scheduler/testing';
+type Pod = ReturnType<typeof makePod>;
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,6 +25,13 @@ function arg(name: string, dflt: string): string {
 }
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+const DEPLOYMENT = arg('shape', 'basic') === 'deployment';
+const PAUSE = 'registry.k8s.io/pause:3.10';
+const benchPod = (name: string, namespace: string): Pod =>
+  DEPLOYMENT
+    ? makePod(name, { namespace, labels: { app: 'bench', 'pod-template-hash': '5d8f7c9b4' }, image: PAUSE, spec: {} })
+    : makePod(name, { namespace, cpu: '100m', memory: '500Mi' });
 
 async function run(numNodes: number, initPods: number, measuredPods: number): Promise<void> {
   const cluster = new FakeCluster();
@@ -36,6 +49,7 @@ async function run(numNodes: number, initPods: number, measuredPods: number): Pr
     explainCapacity: Number(arg('explain', '500')),
     random: seededRandom(42),
     client: cluster.client,
+    ...(DEPLOYMENT ? { listers: { workloadSelectorsFor: () => [{ app: 'bench', 'pod-template-hash': '5d8f7c9b4' }] } } : {}),
     onAttempt: (pod, outcome) => {
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
       if (outcome !== 'Scheduled') {
@@ -57,10 +71,10 @@ async function run(numNodes: number, initPods: number, measuredPods: number): Pr
     return q;
   };
   cluster.attach(scheduler);
-  for (let i = 0; i < numNodes; i++) cluster.addNode(makeNode(`node-${i}`, { cpu: '4', memory: '32Gi', pods: 110 }));
+  for (let i = 0; i < numNodes; i++) cluster.addNode(makeNode(`node-${i}`, { cpu: '4', memory: '32Gi', pods: 110, ...(DEPLOYMENT ? { zone: `zone-${'abc'[i % 3]}`, images: [{ names: [PAUSE], sizeBytes: 300_000 }] } : {}) }));
   scheduler.start();
 
-  for (let i = 0; i < initPods; i++) cluster.addPod(makePod(`init-${i}`, { namespace: 'init', cpu: '100m', memory: '500Mi' }));
+  for (let i = 0; i < initPods; i++) cluster.addPod(benchPod(`init-${i}`, 'init'));
   await finished;
 
   bound = 0;
@@ -69,7 +83,7 @@ async function run(numNodes: number, initPods: number, measuredPods: number): Pr
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < measuredPods; i++) {
-    const pod = makePod(`pod-${i}`, { namespace: 'measured', cpu: '100m', memory: '500Mi' });
+    const pod = benchPod(`pod-${i}`, 'measured');
     created.set(`measured/pod-${i}`, performance.now());
     cluster.addPod(pod);
   }
@@ -78,11 +92,16 @@ async function run(numNodes: number, initPods: number, measuredPods: number): Pr
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   await scheduler.stop();
+  if (process.argv.includes('--placements')) {
+    // a digest of where every pod went: equal digests, equal decisions (compare two versions)
+    const placed = [...cluster.pods.values()].map((p) => `${p.metadata.namespace}/${p.metadata.name}=${p.spec?.nodeName ?? ''}`).sort();
+    console.log(`placements digest: ${createHash('sha256').update(placed.join('\n')).digest('hex').slice(0, 16)} (${placed.length} pods)`);
+  }
   e2e.sort((a, b) => a - b);
   attempt.sort((a, b) => a - b);
   const f = (n: number): string => n.toFixed(2);
   console.log(
-    `SchedulingBasic ${numNodes} nodes / ${initPods} init / ${measuredPods} pods: ${Math.round(measuredPods / elapsed)} pods/s ` +
+    `${DEPLOYMENT ? 'Deployment' : 'SchedulingBasic'} ${numNodes} nodes / ${initPods} init / ${measuredPods} pods: ${Math.round(measuredPods / elapsed)} pods/s ` +
       `(${elapsed.toFixed(2)} s); e2e latency p50 ${f(pct(e2e, 50))} ms p99 ${f(pct(e2e, 99))} ms; ` +
       `attempt latency p50 ${f(pct(attempt, 50))} ms p99 ${f(pct(attempt, 99))} ms; ` +
       `${Math.round(measuredPods / cpuSeconds)} pods per CPU-second (${cpuSeconds.toFixed(2)} s CPU); failed attempts ${failed}`,

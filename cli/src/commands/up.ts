@@ -20,7 +20,7 @@ import { layout, type ClusterFile } from '../up/layout.ts';
 import { mergeKubeconfig } from '../up/merge-kubeconfig.ts';
 import { freePort, portIsFree } from '../up/ports.ts';
 import { Supervisor } from '../up/supervisor.ts';
-import { applyComponentV8Flags, COMPONENT_V8_FLAGS } from '../up/node-flags.ts';
+import { applyComponentV8Flags, componentV8Flags } from '../up/node-flags.ts';
 import { kubesimCommand } from '../bundle/launch.ts';
 
 export const upFlags = {
@@ -139,7 +139,7 @@ export async function up(argv: string[]): Promise<void> {
     // All at once: each component loads its code while the apiserver starts, then waits for /readyz.
     const command = await launcher!;
     if (command.why) report(`components run from source, start-up is slower (could not bundle: ${command.why})`);
-    for (const spec of specs) supervisor.start({ name: spec.name, args: [...COMPONENT_V8_FLAGS, ...command.args(spec.name, spec.args)] });
+    for (const spec of specs) supervisor.start({ name: spec.name, args: [...componentV8Flags(spec.name), ...command.args(spec.name, spec.args)] });
     try {
       await waitReady(server, adminTarget, 30_000);
     } catch (err) {

@@ -43,8 +43,10 @@ export function startEndpointSliceController(ctx: ControllerContext): RunningCon
   caches.pods.addEventHandler({
     onAdd: (pod) => servicesOf(pod).forEach((k) => queue.add(k)),
     onUpdate: (old, pod) => {
-      if (podEndpointProjection(old) === podEndpointProjection(pod)) return;
-      for (const k of new Set([...servicesOf(old), ...servicesOf(pod)])) queue.add(k);
+      // most pods back no service: that is cheaper to see than whether their endpoint changed
+      const keys = new Set([...servicesOf(old), ...servicesOf(pod)]);
+      if (keys.size === 0 || podEndpointProjection(old) === podEndpointProjection(pod)) return;
+      for (const k of keys) queue.add(k);
     },
     onDelete: (obj) => servicesOf(finalStateOf(obj)).forEach((k) => queue.add(k)),
   });

@@ -23,8 +23,8 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
-    if (matchesOnce(pod, 'template', question, carriesTemplateLabels)) fullyLabeled++;
     const f = podFacts(pod);
+    if (matchesOnce(pod, 'template', question, carriesTemplateLabels, f)) fullyLabeled++;
     if (f.ready) {
       ready++;
       if (availableFromFacts(f, minReady, now)) available++;

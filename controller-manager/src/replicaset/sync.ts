@@ -48,8 +48,7 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
   // Kubernetes lists the namespace's pods and claims from them. Only pods this ReplicaSet
   // controls and orphans can be claimed, so without orphans its own pods are all there is.
   const scope = hasOrphans(podInformer, namespace) || !rs.metadata.uid ? podInformer.store.byIndex('namespace', namespace) : controlledBy(podInformer, namespace, rs.metadata.uid);
-  const candidates = scope.filter((p) => podFacts(p).active);
-  const pods = await claimPods(ctx, rs, candidates);
+  const pods = await claimPods(ctx, rs, scope);
 
   let manageError: unknown;
   if (needsSync && !rs.metadata.deletionTimestamp) {
@@ -95,17 +94,19 @@ async function updateReplicaSetStatus(ctx: ControllerContext, rs: ReplicaSet, st
 }
 
 /**
- * Adopt orphans the selector matches and release owned pods it no longer matches
- * (Kubernetes: PodControllerRefManager). Returns the pods this ReplicaSet owns now.
+ * Adopt the active orphans the selector matches and release owned pods it no longer matches
+ * (Kubernetes: PodControllerRefManager). Returns the active pods this ReplicaSet owns now.
  */
-async function claimPods(ctx: ControllerContext, rs: ReplicaSet, candidates: Pod[]): Promise<Pod[]> {
+async function claimPods(ctx: ControllerContext, rs: ReplicaSet, scope: readonly Pod[]): Promise<Pod[]> {
   const selector = labelSelectorAsSelector(rs.spec?.selector);
   const question = JSON.stringify(rs.spec?.selector ?? null);
   const test = (p: Pod): boolean => selector.matches(p.metadata.labels ?? {});
   const owned: Pod[] = [];
-  for (const pod of candidates) {
-    const controllerUid = podFacts(pod).controllerUid;
-    const matches = matchesOnce(pod, 'selector', question, test);
+  for (const pod of scope) {
+    const f = podFacts(pod);
+    if (!f.active) continue;
+    const controllerUid = f.controllerUid;
+    const matches = matchesOnce(pod, 'selector', question, test, f);
     if (controllerUid !== undefined) {
       if (controllerUid !== rs.metadata.uid) continue;
       if (matches) owned.push(pod);

@@ -10,8 +10,11 @@
 // so emptier domains win. Simplification: minDomains, matchLabelKeys, nodeAffinityPolicy
 // and nodeTaintsPolicy are honoured; label selectors of workloads are matchLabels only.
 // Cost: counting matching pods is O(pods) per cycle, as in Kubernetes; kubesim remembers
-// each node's counts per selector until the node changes (NodeInfo.generation), so a
-// cycle recounts only the nodes that changed since the last one.
+// each node's counts per selector, and each domain's sum, until a node changes
+// (NodeInfo.generation), so a cycle recounts only the nodes that changed since the last
+// one (topology-counts.ts). Sums are shared only when which nodes count depends on the
+// nodes alone: a pod with a nodeSelector or required node affinity (nodeAffinityPolicy
+// Honor), or a constraint with nodeTaintsPolicy Honor, counts node by node.
 
 import type { CycleState, StateData } from '../framework/cycle-state.ts';
 import type {
@@ -28,10 +31,12 @@ import type { NodeInfo } from '../framework/node-info.ts';
 import type { PodInfo } from '../framework/pod-info.ts';
 import { SKIP, SUCCESS, unresolvable, unschedulable } from '../framework/status.ts';
 import type { Node, Pod, TopologySpreadConstraint } from '../types.ts';
-import { requiredNodeAffinity } from '../util/node-affinity.ts';
+import { hasRequiredNodeAffinity, requiredNodeAffinity } from '../util/node-affinity.ts';
 import { compileLabelSelector, matchesMapSelector } from '../util/selectors.ts';
 import type { LabelMatcher } from '../util/selectors.ts';
 import { doNotScheduleTaints, findUntoleratedTaint } from '../util/taints.ts';
+import { MatchCountCache } from './topology-counts.ts';
+import type { NodeMatchCounts } from './topology-counts.ts';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
@@ -59,6 +64,8 @@ interface Constraint {
   minDomains: number;
   honorAffinity: boolean;
   honorTaints: boolean;
+  /** the counts of `countKey`'s pods, looked up once per cycle */
+  counts?: NodeMatchCounts;
 }
 
 /** the two domains with the fewest matching pods, kept up to date cheaply */
@@ -140,42 +147,6 @@ function hasAllKeys(node: Node, constraints: readonly Constraint[]): boolean {
   return true;
 }
 
-export function countPodsMatchSelector(pods: readonly PodInfo[], selector: LabelMatcher, namespace: string): number {
-  let n = 0;
-  for (const p of pods) {
-    if (p.namespace !== namespace || p.pod.metadata.deletionTimestamp) continue;
-    if (selector(p.pod.metadata.labels)) n++;
-  }
-  return n;
-}
-
-/**
- * Matching pods per node and selector, remembered until the node changes: between two
- * scheduling cycles only the node a pod was bound to changes, so each cycle counts the
- * pods of that node alone instead of every pod in the cluster. Keyed by node name and
- * NodeInfo.generation (unique across the process, so a what-if clone never reads the
- * counts of another version of its node).
- */
-export class MatchCountCache {
-  readonly #byNode = new Map<string, { generation: number; counts: Map<string, number> }>();
-
-  /** pods on `ni` in `namespace` that `selector` matches; `key` names the selector and namespace */
-  count(ni: NodeInfo, selector: LabelMatcher, namespace: string, key: string): number {
-    let entry = this.#byNode.get(ni.name);
-    if (!entry || entry.generation !== ni.generation) {
-      if (!entry && this.#byNode.size >= 100_000) this.#byNode.clear();
-      entry = { generation: ni.generation, counts: new Map() };
-      this.#byNode.set(ni.name, entry);
-    }
-    let n = entry.counts.get(key);
-    if (n === undefined) {
-      n = countPodsMatchSelector(ni.pods, selector, namespace);
-      entry.counts.set(key, n);
-    }
-    return n;
-  }
-}
-
 export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
   const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
@@ -195,7 +166,8 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
     return wanted.map((c) => toConstraint(c, pod, { matcher: sel, key }));
   };
   const matchCounts = new MatchCountCache();
-  const countOn = (ni: NodeInfo, c: Constraint, namespace: string): number => matchCounts.count(ni, c.selector, namespace, c.countKey);
+  const countsOf = (c: Constraint, namespace: string): NodeMatchCounts => (c.counts ??= matchCounts.forSelector(c.countKey, c.selector, namespace));
+  const countOn = (ni: NodeInfo, c: Constraint, namespace: string): number => countsOf(c, namespace).count(ni);
 
   /** whether a node counts for a constraint of this pod (its required node affinity compiled once) */
   const includedFor = (pod: Pod): ((c: Constraint, node: Node) => boolean) => {
@@ -206,6 +178,9 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
       return true;
     };
   };
+
+  /** does which nodes count for `c` depend on the nodes alone (not on this pod)? */
+  const nodesOnlyFilter = (pod: Pod, c: Constraint): boolean => !c.honorTaints && !(c.honorAffinity && hasRequiredNodeAffinity(pod));
 
   const updateWithPod = (s: PreFilterState, updated: PodInfo, preemptor: PodInfo, node: NodeInfo, delta: number): void => {
     if (updated.namespace !== preemptor.namespace || !node.node || !hasAllKeys(node.node, s.constraints)) return;
@@ -223,23 +198,26 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
     preFilter(state, pod, nodes) {
       const constraints = constraintsFor(pod.pod, 'DoNotSchedule');
       if (constraints.length === 0) return { status: SKIP };
-      const matchNum = constraints.map(() => new Map<string, number>());
+      const keys = constraints.map((c) => c.topologyKey);
+      const matchNum = constraints.map((c) => (nodesOnlyFilter(pod.pod, c) ? new Map(countsOf(c, pod.namespace).domainCounts(nodes, c.topologyKey, keys, `all\0${keys.join('\0')}`)) : undefined));
       const included = includedFor(pod.pod);
-      for (const ni of nodes) {
-        const node = ni.node;
-        if (!node || !hasAllKeys(node, constraints)) continue;
-        constraints.forEach((c, i) => {
-          if (!included(c, node)) return;
+      for (let i = 0; i < constraints.length; i++) {
+        if (matchNum[i]) continue;
+        const c = constraints[i]!;
+        const m = (matchNum[i] = new Map<string, number>());
+        for (const ni of nodes) {
+          const node = ni.node;
+          if (!node || !hasAllKeys(node, constraints) || !included(c, node)) continue;
           const v = node.metadata.labels![c.topologyKey]!;
-          matchNum[i]!.set(v, (matchNum[i]!.get(v) ?? 0) + countOn(ni, c, pod.namespace));
-        });
+          m.set(v, (m.get(v) ?? 0) + countOn(ni, c, pod.namespace));
+        }
       }
       const paths = matchNum.map((m) => {
         const p = new CriticalPaths();
-        for (const [v, n] of m) p.update(v, n);
+        for (const [v, n] of m!) p.update(v, n);
         return p;
       });
-      state.write(PRE_FILTER_KEY, new PreFilterState(constraints, matchNum, paths));
+      state.write(PRE_FILTER_KEY, new PreFilterState(constraints, matchNum as Map<string, number>[], paths));
       return { status: SUCCESS };
     },
     addPod(state, podToSchedule, podToAdd, node) {
@@ -288,17 +266,25 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
         });
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? filtered.length - ignored.size : size[i]!) + 2));
+      const keys = requireAll ? constraints.map((c) => c.topologyKey) : [];
       const included = includedFor(pod.pod);
-      for (const ni of all) {
-        const node = ni.node;
-        if (!node) continue;
-        if (requireAll && !hasAllKeys(node, constraints)) continue;
-        constraints.forEach((c, i) => {
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        const m = counts[i]!;
+        if (m.size === 0) continue; // hostname: counted per node in Score
+        if (nodesOnlyFilter(pod.pod, c)) {
+          const sums = countsOf(c, pod.namespace).domainCounts(all, c.topologyKey, keys, requireAll ? `all\0${keys.join('\0')}` : '');
+          for (const v of m.keys()) m.set(v, sums.get(v) ?? 0);
+          continue;
+        }
+        for (const ni of all) {
+          const node = ni.node;
+          if (!node || (requireAll && !hasAllKeys(node, constraints))) continue;
           const v = node.metadata.labels?.[c.topologyKey] ?? '';
-          const cur = counts[i]!.get(v);
-          if (cur === undefined || !included(c, node)) return;
-          counts[i]!.set(v, cur + countOn(ni, c, pod.namespace));
-        });
+          const cur = m.get(v);
+          if (cur === undefined || !included(c, node)) continue;
+          m.set(v, cur + countOn(ni, c, pod.namespace));
+        }
       }
       state.write(PRE_SCORE_KEY, { constraints, ignored, counts, weights } satisfies PreScoreState);
       return SUCCESS;
@@ -308,11 +294,12 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
       if (!s || !ni.node || s.ignored.has(ni.name)) return 0;
       const labels = ni.node.metadata.labels ?? {};
       let score = 0;
-      s.constraints.forEach((c, i) => {
-        if (!Object.hasOwn(labels, c.topologyKey)) return;
+      for (let i = 0; i < s.constraints.length; i++) {
+        const c = s.constraints[i]!;
+        if (!Object.hasOwn(labels, c.topologyKey)) continue;
         const cnt = c.topologyKey === HOSTNAME ? countOn(ni, c, pod.namespace) : (s.counts[i]!.get(labels[c.topologyKey]!) ?? 0);
         score += cnt * s.weights[i]! + (c.maxSkew - 1);
-      });
+      }
       return Math.round(score);
     },
     normalizeScore(state, _pod, scores, nodes) {

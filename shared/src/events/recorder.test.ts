@@ -195,3 +195,53 @@ describe('EventRecorder', () => {
     expect(logger.errors).toHaveLength(1);
   });
 });
+
+describe('EventRecorder correlation (client-go EventCorrelator)', () => {
+  const rs: KubeObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'default', uid: 'u1', resourceVersion: '1' } };
+
+  it('combines the 10th distinct message of one object and reason, and counts later ones on that event', async () => {
+    const { client, calls } = fakeClient();
+    const clock = manualClock(Date.parse('2025-01-01T00:00:00Z'));
+    const r = createEventRecorder({ client, clock, component: 'replicaset-controller' });
+    for (let i = 0; i < 12; i++) {
+      r.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: web-1-${i}`);
+      clock.advance(1);
+    }
+    await r.flush();
+    expect(calls.slice(0, 9).map((c) => [c.verb, (c.body as RecordedEvent).message])).toEqual(Array.from({ length: 9 }, (_, i) => ['create', `Created pod: web-1-${i}`]));
+    expect(calls[9]).toMatchObject({ verb: 'create', body: { message: '(combined from similar events): Created pod: web-1-9', count: 1 } });
+    const combinedName = calls[9]!.name;
+    expect(calls.slice(10)).toEqual([
+      expect.objectContaining({ verb: 'patch', name: combinedName, body: expect.objectContaining({ count: 2, message: '(combined from similar events): Created pod: web-1-10' }) }),
+      expect.objectContaining({ verb: 'patch', name: combinedName, body: expect.objectContaining({ count: 3, message: '(combined from similar events): Created pod: web-1-11' }) }),
+    ]);
+  });
+
+  it('lets a source burst 25 events about one object, then one per 5 minutes', async () => {
+    const { client, calls } = fakeClient();
+    const clock = manualClock(Date.parse('2025-01-01T00:00:00Z'));
+    const r = createEventRecorder({ client, clock, component: 'replicaset-controller' });
+    for (let i = 0; i < 100; i++) r.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: web-1-${i}`);
+    r.event({ ...rs, metadata: { ...rs.metadata, name: 'other', uid: 'u2' } }, 'Normal', 'SuccessfulCreate', 'Created pod: other-0');
+    await r.flush();
+    expect(calls).toHaveLength(26);
+    expect(calls[25]!.body).toMatchObject({ involvedObject: { name: 'other' } });
+    clock.advance(5 * 60 * 1000);
+    r.event(rs, 'Normal', 'SuccessfulCreate', 'Created pod: web-1-100');
+    r.event(rs, 'Normal', 'SuccessfulCreate', 'Created pod: web-1-101');
+    await r.flush();
+    expect(calls).toHaveLength(27);
+    // the dropped events were still counted on the combined event
+    expect(calls[26]).toMatchObject({ verb: 'patch', body: { count: 92, message: '(combined from similar events): Created pod: web-1-100' } });
+  });
+
+  it('without correlate writes every event, as the events API does', async () => {
+    const { client, calls } = fakeClient();
+    const clock = manualClock(Date.parse('2025-01-01T00:00:00Z'));
+    const r = createEventRecorder({ client, clock, component: 'default-scheduler', correlate: false });
+    for (let i = 0; i < 40; i++) r.event(rs, 'Normal', 'Scheduled', `Successfully assigned default/web-1-${i} to node-${i}`);
+    await r.flush();
+    expect(calls).toHaveLength(40);
+    expect(calls.every((c) => c.verb === 'create' && !(c.body as RecordedEvent).message.startsWith('(combined'))).toBe(true);
+  });
+});

@@ -3,7 +3,12 @@
 // ("default" for cluster-scoped objects). A repeat (same object, type, reason, message) within
 // 10 minutes PATCHes count and lastTimestamp instead. Writes run in the background, in order;
 // `event` never throws (failures are logged); `flush()` waits. Times come from the Clock.
-// Simplified: no spam filter/rate limit, no "(combined from similar events)" aggregation.
+// With `correlate` (the default, as client-go's EventCorrelator): the 10th distinct message
+// of one source, object, type and reason within 10 minutes becomes one event "(combined
+// from similar events): <message>" counted up from then on, and a source may burst 25 events
+// about one object, then 1 per 5 minutes (the rest are dropped). So a ReplicaSet creating
+// 10,000 pods writes ~25 SuccessfulCreate events, not 10,000. Components on the new events
+// API (kube-scheduler) pass `correlate: false`.
 
 import type { Clock } from '../clock.ts';
 import { formatTime } from '../clock.ts';
@@ -42,6 +47,8 @@ export interface EventRecorderOptions {
   /** source.host, e.g. the node name for a kubelet */
   host?: string;
   logger?: LoggerLike;
+  /** aggregate similar events and drop spam (client-go record's EventCorrelator); default true */
+  correlate?: boolean;
 }
 
 export interface EventOptions {
@@ -60,6 +67,20 @@ export interface EventRecorder {
 /** repeats closer than this are counted on one event */
 export const EVENT_AGGREGATION_WINDOW_MS = 10 * 60 * 1000;
 const MAX_REMEMBERED = 4096;
+/** client-go: this many distinct messages for one source/object/type/reason within the window are combined */
+export const EVENT_AGGREGATE_MAX_EVENTS = 10;
+export const COMBINED_EVENTS_PREFIX = '(combined from similar events): ';
+/** client-go's spam filter: a source may burst this many events about one object ... */
+export const EVENT_SPAM_BURST = 25;
+/** ... and then gets one more per 5 minutes */
+export const EVENT_SPAM_REFILL_MS = 5 * 60 * 1000;
+
+/** a bounded map that forgets the least recently set key (client-go keeps LRUs of 4096) */
+function rememberIn<V>(m: Map<string, V>, key: string, v: V): void {
+  m.delete(key);
+  m.set(key, v);
+  if (m.size > MAX_REMEMBERED) m.delete(m.keys().next().value as string);
+}
 
 interface Seen {
   name: string;
@@ -73,6 +94,11 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   const { client, clock, component } = opts;
   const log = opts.logger ?? noopLogger;
   const seen = new Map<string, Seen>();
+  const correlate = opts.correlate ?? true;
+  /** aggregate key → the distinct messages seen, and when the last one came */
+  const similar = new Map<string, { messages: Set<string>; lastMs: number }>();
+  /** source + object → token bucket */
+  const spam = new Map<string, { tokens: number; atMs: number }>();
   let queue: Promise<void> = Promise.resolve();
   let lastNanos = 0n;
 
@@ -83,10 +109,27 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
     return lastNanos;
   };
 
-  const remember = (key: string, entry: Seen): void => {
-    seen.delete(key);
-    seen.set(key, entry);
-    if (seen.size > MAX_REMEMBERED) seen.delete(seen.keys().next().value as string);
+  /** the 10th distinct message of a kind within the window: true, and it joins the combined event */
+  const combine = (aggregateKey: string, message: string, nowMs: number): boolean => {
+    let rec = similar.get(aggregateKey);
+    if (!rec || nowMs - rec.lastMs > EVENT_AGGREGATION_WINDOW_MS) rec = { messages: new Set(), lastMs: nowMs };
+    rec.messages.add(message);
+    rec.lastMs = nowMs;
+    rememberIn(similar, aggregateKey, rec);
+    if (rec.messages.size < EVENT_AGGREGATE_MAX_EVENTS) return false;
+    rec.messages.delete(rec.messages.values().next().value as string); // keep the set at the max
+    return true;
+  };
+
+  /** false when this source has spent its events about this object for now */
+  const allowed = (spamKey: string, nowMs: number): boolean => {
+    const b = spam.get(spamKey) ?? { tokens: EVENT_SPAM_BURST, atMs: nowMs };
+    b.tokens = Math.min(EVENT_SPAM_BURST, b.tokens + Math.max(0, nowMs - b.atMs) / EVENT_SPAM_REFILL_MS);
+    b.atMs = nowMs;
+    const ok = b.tokens >= 1;
+    if (ok) b.tokens -= 1;
+    rememberIn(spam, spamKey, b);
+    return ok;
   };
 
   async function write(ev: RecordedEvent, repeat: boolean): Promise<void> {
@@ -127,13 +170,23 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
 
       const nowMs = clock.now();
       const now = formatTime(nowMs);
-      const key = JSON.stringify([component, opts.host ?? '', kind, namespace, involvedObject.name, involvedObject.uid, apiVersion, eventOpts.fieldPath ?? '', type, reason, message]);
+      const host = opts.host ?? '';
+      let key = JSON.stringify([component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion, eventOpts.fieldPath ?? '', type, reason, message]);
+      if (correlate) {
+        const aggregateKey = JSON.stringify([component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion, type, reason, component, host]);
+        if (combine(aggregateKey, message, nowMs)) {
+          key = aggregateKey;
+          message = COMBINED_EVENTS_PREFIX + message;
+        }
+      }
       const prior = seen.get(key);
       const repeat = prior !== undefined && nowMs - prior.lastSeenMs <= EVENT_AGGREGATION_WINDOW_MS;
       const entry: Seen = repeat
         ? { ...prior, count: prior.count + 1, lastSeenMs: nowMs }
         : { name: `${involvedObject.name}.${uniqueNanos(nowMs).toString(16)}`, namespace, count: 1, firstTimestamp: now, lastSeenMs: nowMs };
-      remember(key, entry);
+      rememberIn(seen, key, entry);
+      // as client-go: the event is counted (above) even when the spam filter then drops it
+      if (correlate && !allowed(JSON.stringify([component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion]), nowMs)) return;
 
       const source: RecordedEvent['source'] = { component };
       if (opts.host !== undefined) source.host = opts.host;
