@@ -2,14 +2,20 @@
 // concurrent writers put unique keys (and overwrite one hot key each) forever, compacting
 // now and then, printing "ack|hot <key> <revision>" after each acknowledged write. The test SIGKILLs it mid-flight.
 // argv[3], if given, pads each unique key's value to that many bytes (large values make
-// LevelDB switch log files and flush its memtable every few hundred writes).
+// LevelDB switch log files and flush its memtable every few hundred writes). argv[4], if
+// given, is the write-ahead log's segment size ("off": LevelDB's own synced log instead).
 
 import { openLevelStore } from './level-store.ts';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: crash-writer.ts <dir> [value bytes]');
 const pad = 'x'.repeat(Number(process.argv[3] ?? 0));
-const kv = await openLevelStore({ dir, compaction: false });
+const segment = process.argv[4];
+const kv = await openLevelStore({
+  dir,
+  compaction: false,
+  ...(segment === 'off' ? { wal: false } : segment ? { walSegmentBytes: Number(segment) } : {}),
+});
 const start = kv.currentRevision();
 let lines: string[] = [];
 const flush = (): void => {

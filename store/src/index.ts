@@ -11,3 +11,4 @@ export { DEFAULT_MAX_WATCHER_BUFFER } from './watchable-store.ts';
 export { createMemoryStore } from './memory-store.ts';
 export { openLevelStore } from './level-store.ts';
 export type { LevelStoreOptions } from './level-store.ts';
+export type { WalSync } from './level/wal-segment.ts';

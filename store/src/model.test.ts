@@ -268,21 +268,35 @@ describe('store against a reference model', () => {
   it('memory backend matches the model for random command sequences', () =>
     runModel(async () => ({ kv: createMemoryStore({ compaction: false }), cleanup: () => {} }), 300, false));
 
-  it('level backend matches the model, across reopens', () =>
-    runModel(
-      async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'kubesim-model-'));
-        const open = () => openLevelStore({ dir, compaction: false, fsync: false });
-        return {
-          kv: await open(),
-          reopen: async (kv: KV) => {
-            await kv.close();
-            return open();
-          },
-          cleanup: () => rmSync(dir, { recursive: true, force: true }),
-        };
-      },
-      100,
-      true,
-    ));
+  it('level backend matches the model, across reopens', () => runLevelModel({ fsync: false }, 100));
+
+  it('level backend with its write-ahead log in tiny segments matches the model, across reopens', () =>
+    // 1 KiB segments: a rotation and a checkpoint every few commands, replay at every reopen.
+    runLevelModel({ walSegmentBytes: 1024 }, 40));
+
+  it('level backend matches the model when reopens switch its write-ahead log on and off', () => {
+    let opens = 0;
+    return runLevelModel(() => (opens++ % 2 === 0 ? { walSegmentBytes: 2048 } : { wal: false }), 30);
+  });
 });
+
+type LevelOptions = Omit<Parameters<typeof openLevelStore>[0], 'dir'>;
+
+function runLevelModel(options: LevelOptions | (() => LevelOptions), numRuns: number): Promise<void> {
+  return runModel(
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kubesim-model-'));
+      const open = () => openLevelStore({ dir, compaction: false, ...(typeof options === 'function' ? options() : options) });
+      return {
+        kv: await open(),
+        reopen: async (kv: KV) => {
+          await kv.close();
+          return open();
+        },
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+    numRuns,
+    true,
+  );
+}

@@ -13,6 +13,8 @@
 //   m/revision                        decimal: the store revision after the last batch
 //   m/compacted                       decimal: revisions below it are unreadable
 //   m/next-lease                      decimal: the id the next lease grant gets
+//   m/wal-checkpoint                  decimal: the last write-ahead log record (level/wal.ts)
+//                                     that LevelDB holds durably; replay starts after it
 //
 // Example: put /a (rev 1) alone, then txn{put /b, put /c} (rev 2) and delete /a (rev 3)
 // in one group: g/…01 = [[1,"/a","v",1,1,0]], g/…02 = [[2,"/b",…],[2,"/c",…],[3,"/a"]],
@@ -27,6 +29,7 @@ export const LEASE_PREFIX = 'l/';
 export const META_REVISION = 'm/revision';
 export const META_COMPACTED = 'm/compacted';
 export const META_NEXT_LEASE = 'm/next-lease';
+export const META_WAL_CHECKPOINT = 'm/wal-checkpoint';
 
 const hex = (n: number): string => n.toString(16).padStart(16, '0');
 

@@ -1,4 +1,5 @@
-// Store benchmark: `pnpm bench store`. Measures the level backend with fsync on and off
+// Store benchmark: `pnpm bench store`. Measures the level backend with fsync on (through
+// its write-ahead log, the default, and with `wal: false`, LevelDB's own synced log) and off
 // (and memory, for reference): sequential puts/s, puts/s with 64 concurrent writers,
 // put→watch latency p50/p99, and a range over 100k keys. If `etcd` is on PATH it starts
 // one on 127.0.0.1 (free ports, temp data dir), measures the same through the etcd3
@@ -16,7 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { createMemoryStore, openLevelStore, type KV } from '@kubesim/store';
 import { Etcd3 } from 'etcd3';
 
-const RUNS = 3;
+/** interleaved runs per target (STORE_BENCH_RUNS overrides) */
+const RUNS = Number(process.env.STORE_BENCH_RUNS ?? 3);
 /** synced writes per disk probe per run */
 const PROBE_PUTS = 1_000;
 const VALUE = JSON.stringify({ kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' }, data: { k: 'v'.repeat(64) } });
@@ -220,10 +222,11 @@ function kubesimTarget(name: string, kv: KV, cleanup: () => void): Target {
   };
 }
 
-async function levelTarget(fsync: boolean): Promise<Target> {
+async function levelTarget(fsync: boolean, wal = true): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'kubesim-bench-'));
-  const kv = await openLevelStore({ dir, fsync, compaction: false });
-  return kubesimTarget(`level fsync=${fsync ? 'on' : 'off'}`, kv, () => rmSync(dir, { recursive: true, force: true }));
+  const kv = await openLevelStore({ dir, fsync, wal, compaction: false });
+  const name = `level fsync=${fsync ? 'on' : 'off'}${fsync && !wal ? ' wal=off' : ''}`;
+  return kubesimTarget(name, kv, () => rmSync(dir, { recursive: true, force: true }));
 }
 
 function freePort(): Promise<number> {
@@ -357,6 +360,7 @@ const probeDir = mkdtempSync(join(tmpdir(), 'kubesim-bench-disk-'));
 const probes = (['append', 'preallocated'] as const).map((kind) => ({ p: diskProbe(probeDir, kind), samples: emptySamples() }));
 try {
   add(await levelTarget(true), { seq: 1_000, conc: 20_000, watch: 1_000 });
+  add(await levelTarget(true, false), { seq: 1_000, conc: 20_000, watch: 1_000 });
   add(await levelTarget(false), { seq: 10_000, conc: 50_000, watch: 2_000 });
   add(kubesimTarget('memory', createMemoryStore({ compaction: false }), () => {}), { seq: 20_000, conc: 50_000, watch: 2_000 });
   if (hasEtcd()) add(await etcdTarget(), { seq: 1_000, conc: 10_000, watch: 1_000 });
@@ -375,21 +379,25 @@ try {
   for (const { t, samples } of targets) print(t.name, figures(samples));
   for (const { p, samples } of probes) printProbe(p.name, samples);
   const on = targets.find((x) => x.t.name === 'level fsync=on')!;
+  const noWal = targets.find((x) => x.t.name === 'level fsync=on wal=off')!;
   const etcd = targets.find((x) => x.t.name.startsWith('etcd'));
   const [append, prealloc] = [probes[0]!.samples, probes[1]!.samples];
   // Sequential ratios are taken run by run (both sides of a run saw the same minute or so), then the median.
   const seqRatio = (a: Samples, b: Samples): string => median(a.seq.map((x, i) => x / b.seq[i]!)).toFixed(2);
   console.log(
-    `level fsync=on sequential / disk append rate: ${seqRatio(on.samples, append)}x; ` +
-      `disk preallocated / disk append: ${seqRatio(prealloc, append)}x (median of per-run ratios)`,
+    `sequential, median of per-run ratios: level fsync=on / disk preallocated ${seqRatio(on.samples, prealloc)}x, ` +
+      `level fsync=on wal=off / disk append ${seqRatio(noWal.samples, append)}x, disk preallocated / disk append ${seqRatio(prealloc, append)}x, ` +
+      `level fsync=on / level fsync=on wal=off ${seqRatio(on.samples, noWal.samples)}x`,
   );
   if (etcd) {
-    const [a, b] = [figures(on.samples), figures(etcd.samples)];
-    console.log(
-      `ratio level fsync=on / etcd: sequential ${seqRatio(on.samples, etcd.samples)}x (p50 latency ${(b.seqP50 / a.seqP50).toFixed(1)}x lower), ` +
-        `64 writers ${(a.concurrent / b.concurrent).toFixed(1)}x (cpu/put ${(b.concCpu / a.concCpu).toFixed(1)}x less), ` +
-        `watch p50 ${(b.p50 / a.p50).toFixed(1)}x faster, range ${(b.range / a.range).toFixed(1)}x faster`,
-    );
+    for (const mine of [on, noWal]) {
+      const [a, b] = [figures(mine.samples), figures(etcd.samples)];
+      console.log(
+        `ratio ${mine.t.name} / etcd: sequential ${seqRatio(mine.samples, etcd.samples)}x (p50 latency ${(b.seqP50 / a.seqP50).toFixed(1)}x lower), ` +
+          `64 writers ${(a.concurrent / b.concurrent).toFixed(1)}x (cpu/put ${(b.concCpu / a.concCpu).toFixed(1)}x less), ` +
+          `watch p50 ${(b.p50 / a.p50).toFixed(1)}x faster, range ${(b.range / a.range).toFixed(1)}x faster`,
+      );
+    }
   }
 } finally {
   for (const { t } of targets) await t.close();
