@@ -18,16 +18,17 @@ const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' 
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-interface Manager {
+/** a managedFields entry with its fields as a set of paths */
+export interface Manager {
   entry: ManagedFieldsEntry;
   set: FieldSet;
 }
 
-function readManagers(obj: KubeObject | undefined): Manager[] {
+export function readManagers(obj: KubeObject | undefined): Manager[] {
   return (obj?.metadata.managedFields ?? []).map((entry) => ({ entry, set: fieldSetFrom(entry.fieldsV1) }));
 }
 
-function writeManagers(managers: Manager[]): ManagedFieldsEntry[] {
+export function writeManagers(managers: Manager[]): ManagedFieldsEntry[] {
   return managers
     .filter((m) => m.set.size > 0)
     .map((m) => ({ ...m.entry, fieldsType: 'FieldsV1' as const, fieldsV1: fieldsV1From(m.set) }));

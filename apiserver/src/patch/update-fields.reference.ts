@@ -4,9 +4,10 @@
 // the oracle of update-fields.test.ts, which checks that both give the same entries.
 
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
-import { createdFieldsV1, fieldSetFrom, fieldsV1From, splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
+import { splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
 import { definitionNameOf } from './strategic-meta.ts';
-import { alwaysPresentStructs } from './update-fields.ts';
+import { alwaysPresentStructs, createdManagedFields } from './update-fields.ts';
+import { readManagers, writeManagers } from './apply.ts';
 
 type JsonMap = Record<string, unknown>;
 const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -31,20 +32,6 @@ export function ownableContent(obj: KubeObject): JsonMap {
   return Object.keys(ownableMeta).length ? { metadata: ownableMeta, ...rest } : rest;
 }
 
-interface Manager {
-  entry: ManagedFieldsEntry;
-  set: FieldSet;
-}
-
-function readManagers(obj: KubeObject | undefined): Manager[] {
-  return (obj?.metadata.managedFields ?? []).map((entry) => ({ entry, set: fieldSetFrom(entry.fieldsV1) }));
-}
-
-function writeManagers(managers: Manager[]): ManagedFieldsEntry[] {
-  return managers
-    .filter((m) => m.set.size > 0)
-    .map((m) => ({ ...m.entry, fieldsType: 'FieldsV1' as const, fieldsV1: fieldsV1From(m.set) }));
-}
 
 const sameJson = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);
 
@@ -68,14 +55,7 @@ export function referenceManagedFieldsAfterUpdate(
   if (old && given !== undefined && !sameJson(given, old.metadata.managedFields ?? [])) return given;
   const definition = type ? definitionNameOf(type) : undefined;
   const content = subresource === 'status' ? statusContent : ownableContent;
-  if (!old) {
-    // a new object: its writer owns everything it holds
-    const fieldsV1 = createdFieldsV1(content(updated), definition, alwaysPresentStructs);
-    if (!Object.keys(fieldsV1).length) return undefined;
-    const entry: ManagedFieldsEntry = { manager, operation, apiVersion: updated.apiVersion ?? apiVersionOfType(type), time: now, fieldsType: 'FieldsV1', fieldsV1 };
-    if (subresource) entry.subresource = subresource;
-    return [entry];
-  }
+  if (!old) return createdManagedFields(content(updated), updated, definition, manager, operation, now, type, subresource);
   const before = old ? content(old) : {};
   const after = content(updated);
   const afterSet = toFieldSet(after, definition);

@@ -80,6 +80,24 @@ interface Manager {
   changed: boolean;
 }
 
+/** the entries of a new object: its writer owns everything it holds (`content` of it) */
+export function createdManagedFields(
+  content: JsonMap,
+  updated: KubeObject,
+  definition: string | undefined,
+  manager: string,
+  operation: 'Update',
+  now: string,
+  type?: ResourceType,
+  subresource?: string,
+): ManagedFieldsEntry[] | undefined {
+  const fieldsV1 = createdFieldsV1(content, definition, alwaysPresentStructs);
+  if (!Object.keys(fieldsV1).length) return undefined;
+  const entry: ManagedFieldsEntry = { manager, operation, apiVersion: updated.apiVersion ?? apiVersionOfType(type), time: now, fieldsType: 'FieldsV1', fieldsV1 };
+  if (subresource) entry.subresource = subresource;
+  return [entry];
+}
+
 /** updateManagedFields without the copy: the managedFields `updated` should carry. The
  *  entries may share parts with `old`'s. */
 export function managedFieldsAfterUpdate(
@@ -95,14 +113,7 @@ export function managedFieldsAfterUpdate(
   if (old && given !== undefined && !sameJson(given, old.metadata.managedFields ?? [])) return given;
   const definition = type ? definitionNameOf(type) : undefined;
   const content = subresource === 'status' ? statusContent : ownableContent;
-  if (!old) {
-    // a new object: its writer owns everything it holds
-    const fieldsV1 = createdFieldsV1(content(updated), definition, alwaysPresentStructs);
-    if (!Object.keys(fieldsV1).length) return undefined;
-    const entry: ManagedFieldsEntry = { manager, operation, apiVersion: updated.apiVersion ?? apiVersionOfType(type), time: now, fieldsType: 'FieldsV1', fieldsV1 };
-    if (subresource) entry.subresource = subresource;
-    return [entry];
-  }
+  if (!old) return createdManagedFields(content(updated), updated, definition, manager, operation, now, type, subresource);
   const before = content(old);
   const after = content(updated);
   const quick = restampedManagedFields(old, updated, before, after, definition, manager, operation, now, type, subresource);
