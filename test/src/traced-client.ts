@@ -3,7 +3,7 @@
 // faults (conflicts, expired or dropped watches, latency, lost bindings) can be injected
 // between this component and the apiserver.
 
-import { ApiError, expired, conflict as conflictError } from '@kubesim/shared';
+import { ApiError, apiVersionOf, expired, conflict as conflictError } from '@kubesim/shared';
 import type { Client, KubeObject, ResourceType, WatchEvent, WatchStream } from '@kubesim/shared';
 import type { Clock } from '@kubesim/shared';
 import type { FaultState } from './faults.ts';
@@ -120,7 +120,7 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
         return inner.update(type, obj, opts);
       }, opts?.subresource),
     patch: (type, name, patch, opts) =>
-      dropEvents && isEventType(type) ? Promise.resolve({ apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata: { name, resourceVersion: '1' } } as never) : write('patch', type, opts.namespace, name, async () => {
+      dropEvents && isEventType(type) ? Promise.resolve({ apiVersion: apiVersionOf(type), kind: type.kind, metadata: { name, resourceVersion: '1' } } as never) : write('patch', type, opts.namespace, name, async () => {
         if (hasPrecondition(patch)) takeConflict(type, name);
         return inner.patch(type, name, patch, opts);
       }, opts.subresource),

@@ -5,7 +5,7 @@
 // recorded by update-fields.ts (re-exported here). Simplified from structured-merge-diff:
 // schema knowledge comes from strategic-meta.ts; unknown lists are atomic.
 
-import { failure, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
+import { apiVersionOf, failure, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
 import { definitionNameOf } from './strategic-meta.ts';
 import { fieldSetFrom, fieldsV1From, isWithin, keyElement, prettyPath, shapeOf, splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
 import { sameJson } from './field-index.ts';
@@ -62,7 +62,7 @@ function conflictError(type: ResourceType, name: string, conflicts: Array<{ mana
 export function serverSideApply(args: { current: KubeObject | undefined; applied: KubeObject; manager: string; force: boolean; now: string; type: ResourceType }): KubeObject {
   const { current, applied, manager, force, now, type } = args;
   const definition = definitionNameOf(type);
-  const apiVersion = applied.apiVersion ?? (type.group ? `${type.group}/${type.version}` : type.version);
+  const apiVersion = applied.apiVersion ?? apiVersionOf(type);
   const content = ownableContent(applied);
   const appliedSet = toFieldSet(content, definition);
   const managers = readManagers(current);

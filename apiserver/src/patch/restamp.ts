@@ -5,6 +5,7 @@
 // restamped with the time. `restampedManagedFields` gives the entries then, or gives up
 // (null) and the full bookkeeping of update-fields.ts decides; both give the same entries.
 
+import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { elementValue, keyDefaults, keyElement, shapeOf, type ApplyFieldShape } from './apply-fieldset.ts';
 import { sameJson } from './field-index.ts';
@@ -62,7 +63,7 @@ export function restampedManagedFields(
     }
     if (diff.count === 0) return old.metadata.managedFields;
     if (mine < 0) return null;
-    const apiVersion = updated.apiVersion ?? old.apiVersion ?? apiVersionOfType(type);
+    const apiVersion = updated.apiVersion ?? old.apiVersion ?? (type ? apiVersionOf(type) : 'v1');
     const out: ManagedFieldsEntry[] = [];
     for (let i = 0; i < entries.length; i++) {
       const e = i === mine ? { ...entries[i]!, time: now, apiVersion } : entries[i]!;
@@ -145,7 +146,6 @@ function compareValues(diff: Diff, bv: unknown, av: unknown, shape: ApplyFieldSh
   throw GIVE_UP;
 }
 
-const apiVersionOfType = (type: ResourceType | undefined): string => (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
 
 /** the fields of two maps when they have the same ones (in any order) */
 function sameKeys(b: JsonMap, a: JsonMap): string[] {

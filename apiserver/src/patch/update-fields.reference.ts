@@ -6,7 +6,7 @@
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
 import { definitionNameOf } from './strategic-meta.ts';
-import { alwaysPresentStructs, createdManagedFields } from './update-fields.ts';
+import { alwaysPresentStructs, apiVersionOfType, createdManagedFields, statusContent } from './update-fields.ts';
 import { readManagers, writeManagers } from './apply.ts';
 
 type JsonMap = Record<string, unknown>;
@@ -56,11 +56,11 @@ export function referenceManagedFieldsAfterUpdate(
   const definition = type ? definitionNameOf(type) : undefined;
   const content = subresource === 'status' ? statusContent : ownableContent;
   if (!old) return createdManagedFields(content(updated), updated, definition, manager, operation, now, type, subresource);
-  const before = old ? content(old) : {};
+  const before = content(old);
   const after = content(updated);
   const afterSet = toFieldSet(after, definition);
-  const beforeSet = old ? toFieldSet(before, definition) : new Set<string>();
-  const changed = old ? changedPaths(afterSet, beforeSet, before, after) : new Set(afterSet);
+  const beforeSet = toFieldSet(before, definition);
+  const changed = changedPaths(afterSet, beforeSet, before, after);
   // a node that did not exist before is owned as a whole too (FieldsV1 "."), except the
   // non-pointer structs Go always has (an empty old object already holds `spec: {}`)
   const judged = new Set<string>();
@@ -71,7 +71,7 @@ export function referenceManagedFieldsAfterUpdate(
       prefix = i === 1 ? parts[0]! : `${prefix}\n${parts[i - 1]!}`;
       if (alwaysPresentStructs.has(parts[i - 1]!) || judged.has(prefix)) continue;
       judged.add(prefix);
-      if ((!old || valueAt(before, prefix) === undefined) && isMap(valueAt(after, prefix))) changed.add(prefix);
+      if (valueAt(before, prefix) === undefined && isMap(valueAt(after, prefix))) changed.add(prefix);
     }
   }
   const managers = readManagers(old);
@@ -89,8 +89,8 @@ export function referenceManagedFieldsAfterUpdate(
       }
     }
   }
-  if (changed.size === 0 && !touched) return old?.metadata.managedFields;
-  const apiVersion = updated.apiVersion ?? old?.apiVersion ?? apiVersionOfType(type);
+  if (changed.size === 0 && !touched) return old.metadata.managedFields;
+  const apiVersion = updated.apiVersion ?? old.apiVersion ?? apiVersionOfType(type);
   let mine = managers.find((m) => m.entry.manager === manager && m.entry.operation === operation && m.entry.subresource === subresource);
   if (changed.size > 0) {
     if (!mine) {
@@ -103,10 +103,9 @@ export function referenceManagedFieldsAfterUpdate(
     for (const p of changed) mine.set.add(p);
   }
   const out = writeManagers(managers);
-  return out.length || old?.metadata.managedFields ? out : undefined;
+  return out.length || old.metadata.managedFields ? out : undefined;
 }
 
-const apiVersionOfType = (type: ResourceType | undefined): string => (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
 
 /** paths of `afterSet` whose value differs from `before`: leaves compared by value, inner
  *  nodes only when new. Sorted, a path's descendants (`path\n…`) follow it directly. */
@@ -120,10 +119,4 @@ function changedPaths(afterSet: FieldSet, beforeSet: FieldSet, before: JsonMap, 
     if (leaf ? !beforeSet.has(p) || !sameJson(valueAt(before, p), valueAt(after, p)) : valueAt(before, p) === undefined) changed.add(p);
   }
   return changed;
-}
-
-/** what a status write may change: status alone */
-function statusContent(obj: KubeObject): JsonMap {
-  const status = (obj as KubeObject & JsonMap)['status'];
-  return status === undefined ? {} : { status };
 }

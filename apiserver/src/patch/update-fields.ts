@@ -5,6 +5,7 @@
 // indexed walk of each side (field-index.ts) and keep a manager's FieldsV1 as it was when
 // its fields did not change and it is in canonical form (what fieldsV1From would make).
 
+import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { createdFieldsV1, fieldsV1From, splitPath, type FieldSet } from './apply-fieldset.ts';
 import { indexFields, sameJson, valueIn } from './field-index.ts';
@@ -13,6 +14,9 @@ import { definitionNameOf } from './strategic-meta.ts';
 
 type JsonMap = Record<string, unknown>;
 const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** the apiVersion of a kind's objects; v1 when the kind is not known */
+export const apiVersionOfType = (type: ResourceType | undefined): string => (type ? apiVersionOf(type) : 'v1');
 
 /** structs Go always has (non-pointer): never owned as a whole by the write that fills them */
 export const alwaysPresentStructs: ReadonlySet<string> = new Set(['f:metadata', 'f:spec', 'f:status', 'f:template', 'f:strategy', 'f:updateStrategy', 'f:jobTemplate', 'f:resources']);
@@ -40,7 +44,7 @@ function setMember(m: JsonMap, k: string, v: unknown): void {
 }
 
 /** what a status write may change: status alone */
-function statusContent(obj: KubeObject): JsonMap {
+export function statusContent(obj: KubeObject): JsonMap {
   const status = (obj as KubeObject & JsonMap)['status'];
   return status === undefined ? {} : { status };
 }
@@ -198,7 +202,6 @@ export function managedFieldsAfterUpdate(
   return out.length || old.metadata.managedFields ? out : undefined;
 }
 
-const apiVersionOfType = (type: ResourceType | undefined): string => (type ? (type.group ? `${type.group}/${type.version}` : type.version) : 'v1');
 
 function readManagers(obj: KubeObject, statusWrite: boolean): Manager[] {
   return (obj.metadata.managedFields ?? []).map((entry) => readScoped(entry, statusWrite) ?? readWhole(entry));

@@ -12,7 +12,7 @@
 // clone one before changing it. Events arrive through an unbounded-looking but capped
 // queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and the stream
 // ends (the reflector relists), as a slow HTTP watcher would be cut off.
-import { failure, notFound } from '@kubesim/shared';
+import { apiVersionOf, failure, notFound } from '@kubesim/shared';
 import type {
   Client,
   DeleteCallOptions,
@@ -140,7 +140,7 @@ export function createInProcessClient(registry: Registry, opts: InProcessClientO
           bookmark: (rev, end) => {
             const metadata: KubeObject['metadata'] = { resourceVersion: String(rev) };
             if (end) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-            stream.push({ type: 'BOOKMARK', object: { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata } as T });
+            stream.push({ type: 'BOOKMARK', object: { apiVersion: apiVersionOf(type), kind: type.kind, metadata } as T });
           },
           error: (err) => {
             stream.push({ type: 'ERROR', object: err.status as unknown as T });
@@ -179,7 +179,7 @@ export function createInProcessClient(registry: Registry, opts: InProcessClientO
       const d: DeleteOpts & { user: UserInfo } = { user };
       if (propagationPolicy) d.propagationPolicy = propagationPolicy;
       const r = await registry.deleteCollection(type, listOpts, d);
-      return { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: `${type.kind}List`, metadata: { resourceVersion: String(r.revision) }, items: r.items as T[] };
+      return { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion: String(r.revision) }, items: r.items as T[] };
     },
     async getSubresource<R = unknown>(type: ResourceType, name: string, subresource: string, o: NamespaceOption = {}): Promise<R> {
       if (subresource === 'status') return (await registry.get(type, name, o.namespace ? { namespace: o.namespace } : {})) as R;

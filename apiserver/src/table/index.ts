@@ -4,6 +4,7 @@
 // `object` being PartialObjectMetadata (default), the whole object, or absent. Kinds without
 // a printer get NAME and AGE. A watch sends one-row Tables: call it with a single object.
 
+import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
 import { ageColumn, nameColumn, type Printer } from './columns.ts';
 import { podPrinter } from './pods.ts';
@@ -93,7 +94,7 @@ export interface TableOptions {
 function rowObject(type: ResourceType, obj: KubeObject, include: TableOptions['includeObject']): Record<string, unknown> | undefined {
   if (include === 'None') return undefined;
   if (include === 'Object') {
-    const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+    const apiVersion = apiVersionOf(type);
     return { ...obj, apiVersion: obj.apiVersion ?? apiVersion, kind: obj.kind ?? type.kind };
   }
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
