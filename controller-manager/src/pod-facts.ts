@@ -8,7 +8,7 @@
 
 import type { Pod } from '@kubesim/shared';
 import { controllerRef } from './controller-index.ts';
-import { podReadyCondition } from './pods.ts';
+import { isPodActive, podReadyCondition, readyLongEnough } from './pods.ts';
 
 export interface PodFacts {
   readonly active: boolean;
@@ -27,11 +27,10 @@ export type Question = 'selector' | 'template';
 const facts = new WeakMap<Pod, PodFacts>();
 
 function compute(pod: Pod): PodFacts {
-  const phase = pod.status?.phase;
   const cond = podReadyCondition(pod);
   const ready = cond?.status === 'True';
   return {
-    active: phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp,
+    active: isPodActive(pod),
     ready,
     readySince: ready ? Date.parse(cond.lastTransitionTime ?? '') : Number.NaN,
     controllerUid: controllerRef(pod)?.uid,
@@ -58,7 +57,5 @@ export function matchesOnce(pod: Pod, kind: Question, question: string, test: (p
 
 /** Ready for at least minReadySeconds, from the facts (Kubernetes: IsPodAvailable) */
 export function availableFromFacts(f: PodFacts, minReadySeconds: number, now: number): boolean {
-  if (!f.ready) return false;
-  if (minReadySeconds <= 0) return true;
-  return !Number.isNaN(f.readySince) && f.readySince + minReadySeconds * 1000 <= now;
+  return f.ready && (minReadySeconds <= 0 || readyLongEnough(f.readySince, minReadySeconds, now));
 }

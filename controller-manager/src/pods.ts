@@ -22,9 +22,12 @@ export function isPodReady(pod: Pod): boolean {
 export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
   const cond = podReadyCondition(pod);
   if (cond?.status !== 'True') return false;
-  if (minReadySeconds <= 0) return true;
-  const since = Date.parse(cond.lastTransitionTime ?? '');
-  return !Number.isNaN(since) && since + minReadySeconds * 1000 <= now;
+  return minReadySeconds <= 0 || readyLongEnough(Date.parse(cond.lastTransitionTime ?? ''), minReadySeconds, now);
+}
+
+/** whether a pod Ready since `readySince` (ms; NaN when unknown) has been for minReadySeconds */
+export function readyLongEnough(readySince: number, minReadySeconds: number, now: number): boolean {
+  return !Number.isNaN(readySince) && readySince + minReadySeconds * 1000 <= now;
 }
 
 /** Milliseconds until a ready pod becomes available, or undefined when it is not ready. */
