@@ -13,7 +13,7 @@
 // needsReconcile); kubesim compares the phase and the kubelet's own conditions.
 
 import type { Client, LoggerLike } from '@kubesim/shared';
-import { errorMessage, isConflict, isInvalid, isNotFound } from '@kubesim/shared';
+import { errorMessage, Fifo, isConflict, isInvalid, isNotFound } from '@kubesim/shared';
 import type { QueuedTimer, TimerQueue } from '../timer-queue.ts';
 import { podType } from '../types.ts';
 import type { Pod, PodStatus } from '../types.ts';
@@ -42,9 +42,8 @@ export class StatusWriter {
   readonly #maxInFlight: number;
   /** pods waiting for a write → when they first became dirty */
   #dirty = new Map<PodWorker, number>();
-  /** the same pods in the order they became dirty, from #head on (an index, not shift()) */
-  #queue: PodWorker[] = [];
-  #head = 0;
+  /** the same pods in the order they became dirty */
+  #queue = new Fifo<PodWorker>();
   /** pods that changed while their write was in flight → since when; queued when it ends */
   #again = new Map<PodWorker, number>();
   #final = new Set<PodWorker>();
@@ -123,18 +122,14 @@ export class StatusWriter {
   /** start writes for the oldest dirty pods whose batch window has passed, while slots are free */
   #pump(): void {
     const now = this.#deps.timers.now();
-    while (this.#inFlight.size < this.#maxInFlight && this.#head < this.#queue.length) {
-      const w = this.#queue[this.#head]!;
+    while (this.#inFlight.size < this.#maxInFlight && this.#queue.length > 0) {
+      const w = this.#queue.peek()!;
       const since = this.#dirty.get(w) ?? now;
       if (since + this.#batchMs > now) {
         this.#wakeAt(since + this.#batchMs);
         return;
       }
-      this.#head++;
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
+      this.#queue.shift();
       this.#dirty.delete(w);
       if (w.closed) continue;
       this.#inFlight.add(w);

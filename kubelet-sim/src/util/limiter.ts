@@ -4,12 +4,13 @@
 // ends hands its slot straight to the oldest waiter, so a caller arriving meanwhile can
 // neither overtake the queue nor push the count past `max`.
 
+import { Fifo } from '@kubesim/shared';
+
 export class Limiter {
   readonly max: number;
   #active = 0;
-  /** FIFO of waiters from #head on (an index, not shift(): 10,000 waiters are usual) */
-  #waiting: Array<(() => void) | undefined> = [];
-  #head = 0;
+  /** waiters, oldest first (10,000 are usual) */
+  #waiting = new Fifo<() => void>();
 
   constructor(max: number) {
     this.max = Math.max(1, max);
@@ -20,7 +21,7 @@ export class Limiter {
   }
 
   get queued(): number {
-    return this.#waiting.length - this.#head;
+    return this.#waiting.length;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -35,16 +36,8 @@ export class Limiter {
   }
 
   #release(): void {
-    if (this.#head >= this.#waiting.length) {
-      this.#active--;
-      return;
-    }
-    const wake = this.#waiting[this.#head];
-    this.#waiting[this.#head++] = undefined;
-    if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
-      this.#waiting = this.#waiting.slice(this.#head);
-      this.#head = 0;
-    }
-    wake?.();
+    const wake = this.#waiting.shift();
+    if (wake) wake();
+    else this.#active--;
   }
 }

@@ -5,9 +5,10 @@
 //      so the change that re-added it is never lost.
 // Callers: `for (;;) { const k = await q.get(); if (k === undefined) break; try { ... } finally { q.done(k) } }`.
 
+import { Fifo } from './fifo.ts';
+
 export class Queue<K = string> {
-  #queue: K[] = [];
-  #head = 0;
+  #queue = new Fifo<K>();
   /** keys that need processing: waiting in #queue, or re-added while processing */
   #dirty = new Set<K>();
   #processing = new Set<K>();
@@ -26,7 +27,7 @@ export class Queue<K = string> {
 
   /** how many keys wait to be handed out */
   len(): number {
-    return this.#queue.length - this.#head;
+    return this.#queue.length;
   }
 
   /** the next key, marked processing; undefined once the queue is shut down and empty */
@@ -72,11 +73,7 @@ export class Queue<K = string> {
 
   #dispatch(): void {
     while (this.#waiters.length > 0 && this.len() > 0) {
-      const key = this.#queue[this.#head++] as K;
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
+      const key = this.#queue.shift() as K;
       this.#dirty.delete(key);
       this.#processing.add(key);
       this.#waiters.shift()!(key);
