@@ -171,9 +171,11 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       const nowMs = clock.now();
       const now = formatTime(nowMs);
       const host = opts.host ?? '';
-      let key = JSON.stringify([component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion, eventOpts.fieldPath ?? '', type, reason, message]);
+      // the source and the object: the spam filter's key, and the start of the others
+      const about = [component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion];
+      let key = JSON.stringify([...about, eventOpts.fieldPath ?? '', type, reason, message]);
       if (correlate) {
-        const aggregateKey = JSON.stringify([component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion, type, reason, component, host]);
+        const aggregateKey = JSON.stringify([...about, type, reason]);
         if (combine(aggregateKey, message, nowMs)) {
           key = aggregateKey;
           message = COMBINED_EVENTS_PREFIX + message;
@@ -186,7 +188,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
         : { name: `${involvedObject.name}.${uniqueNanos(nowMs).toString(16)}`, namespace, count: 1, firstTimestamp: now, lastSeenMs: nowMs };
       rememberIn(seen, key, entry);
       // as client-go: the event is counted (above) even when the spam filter then drops it
-      if (correlate && !allowed(JSON.stringify([component, host, kind, namespace, involvedObject.name, involvedObject.uid, apiVersion]), nowMs)) return;
+      if (correlate && !allowed(JSON.stringify(about), nowMs)) return;
 
       const source: RecordedEvent['source'] = { component };
       if (opts.host !== undefined) source.host = opts.host;
