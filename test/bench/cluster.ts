@@ -11,12 +11,14 @@
 // --timeline: also watch the pods and print, second by second, how many were created, bound
 // and Ready (one more watcher on the apiserver). --prof DIR: every process of the scale run writes a CPU profile
 // into DIR (KUBESIM_NO_BUNDLE=1 runs them from source, so profiles name source files). --node-options "...":
-// NODE_OPTIONS for the scale run's processes (try V8 heap flags).
+// NODE_OPTIONS for the scale run's processes (try V8 heap flags). --up-args "...": more flags for
+// the scale run's `kubesim up` (e.g. "--insecure-http").
 // Targets (issue 11): start-up ≤ 3 s; 10,000 replicas available ≤ 15 s; RSS ≤ 1 GiB.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -162,7 +164,8 @@ async function watchPods(client: ReturnType<typeof createHttpClient>): Promise<{
 /** apiserver_request_total by `VERB resource` (watches included), and the store revision, from /metrics */
 async function apiCounts(conn: ReturnType<typeof loadKubeconfig>): Promise<{ requests: Map<string, number>; revision: number }> {
   const text = await new Promise<string>((resolve, reject) => {
-    const req = httpsRequest(new URL('/metrics', conn.server), { headers: conn.token ? { authorization: `Bearer ${conn.token}` } : {}, ...(conn.ca ? { ca: conn.ca } : {}) }, (res) => {
+    const request = conn.server.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = request(new URL('/metrics', conn.server), { headers: conn.token ? { authorization: `Bearer ${conn.token}` } : {}, ...(conn.ca ? { ca: conn.ca } : {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -244,7 +247,8 @@ async function scale(): Promise<void> {
   const profDir = arg('prof', '');
   const nodeOptions = [profDir ? `--import=${profileHook(profDir)}` : '', arg('node-options', '')].filter(Boolean).join(' ');
   const variant = nodeOptions ? { ...bundled, env: { NODE_OPTIONS: nodeOptions } } : bundled;
-  const c = await startCluster(variant, ['--nodes', String(NODES)], 300_000);
+  const upArgs = arg('up-args', '').split(' ').filter(Boolean);
+  const c = await startCluster(variant, ['--nodes', String(NODES), ...upArgs], 300_000);
   try {
     console.log(`kubesim up --nodes ${NODES}: ready (every node Ready) in ${(c.upMs / 1000).toFixed(1)} s`);
     const dataDir = join(c.dir, '.kubesim');

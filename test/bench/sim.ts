@@ -5,7 +5,7 @@
 //          comes up and rolls out once, invariants checked at every step (target ≤ 60 s).
 // Runs use `trace: 'none'` and `events: false`, the settings the property suites use; both
 // report wall and CPU time, virtual time, API writes and clock steps.
-// Flags: --only big|many, --clusters 1000, --nodes 100, --replicas 300, --seed 1,
+// Flags: --only big|many, --clusters 1000, --nodes 100, --replicas 300, --seed 1, --horizon 3600 (s),
 // --controllers deployment,replicaset (default: every registered controller), --no-invariants,
 // --trace all|writes: keep that trace and print a sha256 of it and of the store's final
 // contents (to check that a change to the write path leaves a fixed-seed run byte-identical;
@@ -111,7 +111,7 @@ async function big(): Promise<void> {
   sim.nodes.stop(dead);
   await sim.runUntil(async (s) => rolloutIncomplete(await s.state(), 'default', 'web').length === 0, { timeout: '30m' }).catch(() => undefined);
   const rolled = sim.elapsed();
-  await sim.advance(Math.max(0, 3_600_000 - sim.elapsed()));
+  await sim.advance(Math.max(0, Number(arg('horizon', '3600')) * 1000 - sim.elapsed()));
   const wall = m.wall();
   const cpu = m.cpu();
   const state = await sim.state();
