@@ -4,6 +4,7 @@
 export { startApiserver, writeAdminKubeconfig } from './server.ts';
 export type { ApiserverOptions, ApiserverHandle } from './server.ts';
 export { buildApp } from './http/app.ts';
+export { MAX_SOCKET_PATH_BYTES } from './http/local-socket.ts';
 export type { AppOptions } from './http/app.ts';
 export { Registry } from './registry/registry.ts';
 export type { SubresourceHandler, SubresourceRequest, RegistryWriteOptions, DeleteOpts } from './registry/registry.ts';

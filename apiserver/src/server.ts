@@ -7,7 +7,8 @@
 //   api.url; api.kubeconfigPath; api.registry; await api.close();
 //
 // `insecureHttp` serves plain HTTP without authentication (kubectl sends no token over
-// HTTP anyway); it is for debugging only and never the default.
+// HTTP anyway); it is for debugging only and never the default. `socketPath` also serves
+// the API on a local Unix socket, for the components on this machine (http/local-socket.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { allResources, createLogger, realClock, systemRandom } from '@kubesim/shared';
@@ -20,6 +21,8 @@ import { writeKubeconfig } from './auth/kubeconfig.ts';
 import { ADMIN_USER, TokenAuthenticator, ensureTokenFile, tokenFor } from './auth/tokens.ts';
 import type { Authorizer } from './auth/authorizer.ts';
 import { buildApp } from './http/app.ts';
+import { serveLocalSocket } from './http/local-socket.ts';
+import type { LocalSocket } from './http/local-socket.ts';
 import { Registry } from './registry/registry.ts';
 
 export interface ApiserverOptions {
@@ -36,6 +39,8 @@ export interface ApiserverOptions {
   logger?: LoggerLike;
   authorizer?: Authorizer;
   resources?: readonly ResourceType[];
+  /** also serve on this Unix socket (plain HTTP, the same authentication) */
+  socketPath?: string;
 }
 
 export interface ApiserverHandle {
@@ -43,6 +48,8 @@ export interface ApiserverHandle {
   port: number;
   registry: Registry;
   app: FastifyInstance;
+  /** the local Unix socket, when asked for one */
+  socketPath?: string;
   /** the admin kubeconfig (absent for insecure HTTP) */
   kubeconfigPath?: string;
   caCert?: string;
@@ -77,6 +84,16 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
   await app.listen({ port: opts.port, host });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  // the socket listens before the registry is ready, as the port does: a component that
+  // saw /readyz answer on the port finds the socket there
+  let local: LocalSocket | undefined;
+  try {
+    local = opts.socketPath ? await serveLocalSocket(app, opts.socketPath) : undefined;
+  } catch (err) {
+    await app.close();
+    if (opts.store === undefined || typeof opts.store === 'string') await store.close();
+    throw err;
+  }
   registry.setAdvertise({ address: advertise, port });
   await registry.start();
 
@@ -88,11 +105,13 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
     registry,
     app,
     async close() {
+      await local?.close();
       await app.close();
       await registry.stop();
       if (opts.store === undefined || typeof opts.store === 'string') await store.close();
     },
   };
+  if (local) handle.socketPath = local.path;
   if (tls) {
     const token = tokenFor(opts.dataDir, ADMIN_USER)!;
     const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
@@ -101,7 +120,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
     handle.caCert = tls.caCert;
     handle.adminToken = token;
   }
-  logger.info({ url, store: typeof opts.store === 'object' ? 'custom' : (opts.store ?? 'level') }, 'apiserver listening');
+  logger.info({ url, ...(local ? { socket: local.path } : {}), store: typeof opts.store === 'object' ? 'custom' : (opts.store ?? 'level') }, 'apiserver listening');
   return handle;
 }
 

@@ -4,9 +4,10 @@
 // SIGKILL the whole cluster and resume it from its data dir, and stop it leaving no
 // process behind.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient, loadKubeconfig, resources } from '@kubesim/shared';
 import { Cluster, KUBESIM, REPO, haveKubectl, newCluster, processesMatching } from './cluster.ts';
 
 /** the shell commands of the README's walkthrough, in order */
@@ -37,6 +38,23 @@ describe.skipIf(!haveKubectl)('kubesim up, driven like a user', () => {
   it('prints what a new user needs once it is up', () => {
     expect(cluster.output).toContain(`export KUBECONFIG=${join(cluster.dataDir, 'kubeconfig')}`);
     expect(cluster.output).toContain('kubectl get nodes');
+  });
+
+  it("gives the components the apiserver's local socket, and kubectl its HTTPS port", async () => {
+    const socket = join(cluster.dataDir, 'run', 'apiserver.sock');
+    expect(existsSync(socket)).toBe(true);
+    const kubeconfig = join(cluster.dataDir, 'components', 'scheduler.kubeconfig');
+    const conn = loadKubeconfig(kubeconfig);
+    expect(conn.socketPath).toBe(socket);
+    expect(conn.server).toMatch(/^https:/);
+    const client = createHttpClient(conn);
+    try {
+      expect((await client.list(resources.nodes)).items.length).toBeGreaterThan(0);
+    } finally {
+      client.close();
+    }
+    // kubectl ignores the extension and uses the port
+    expect((await cluster.run(`kubectl --kubeconfig ${kubeconfig} get nodes --no-headers`)).code).toBe(0);
   });
 
   it('runs every command of the README walkthrough as written', async () => {
@@ -107,6 +125,8 @@ describe.skipIf(!haveKubectl)('kubesim up, driven like a user', () => {
       }
     }
     await new Promise((r) => setTimeout(r, 500));
+    // the killed apiserver left its socket file: the new one takes it over
+    expect(existsSync(join(cluster.dataDir, 'run', 'apiserver.sock'))).toBe(true);
     await cluster.up();
     const after = await cluster.eventually('kubectl get deployment web -o jsonpath={.metadata.uid}', (r) => r.code === 0);
     expect(after.stdout).toBe(before.stdout);

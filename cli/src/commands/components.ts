@@ -52,6 +52,7 @@ export const components: Record<string, ComponentDef> = {
       store: { type: 'string', help: 'level or memory', default: 'level' },
       'insecure-http': { type: 'boolean', help: 'plain HTTP, no authentication (debugging only)' },
       'advertise-address': { type: 'string', help: 'an extra address for the serving certificate and the kubernetes Service' },
+      socket: { type: 'string', help: 'also serve the API as plain HTTP on this Unix socket, for components on this machine (tokens still required)' },
     },
     async start(f, out) {
       const store = str(f['store']);
@@ -63,9 +64,10 @@ export const components: Record<string, ComponentDef> = {
         store,
         insecureHttp: Boolean(f['insecure-http']),
         ...(str(f['advertise-address']) ? { advertiseAddress: str(f['advertise-address'])! } : {}),
+        ...(str(f['socket']) ? { socketPath: str(f['socket'])! } : {}),
         logger: out.logger('apiserver'),
       });
-      out.say(`apiserver listening on ${server.url}`);
+      out.say(`apiserver listening on ${server.url}${server.socketPath ? ` and ${server.socketPath}` : ''}`);
       return { stop: () => server.close() };
     },
   },

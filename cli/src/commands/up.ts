@@ -10,7 +10,7 @@
 
 import { mkdirSync, writeFileSync, createWriteStream, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensureTls, ensureTokenFile, issueToken, tokenFor, writeKubeconfig } from '@kubesim/apiserver';
+import { MAX_SOCKET_PATH_BYTES, ensureTls, ensureTokenFile, issueToken, tokenFor, writeKubeconfig } from '@kubesim/apiserver';
 import { createHttpClient, resources } from '@kubesim/shared';
 import type { HttpClient } from '@kubesim/shared';
 import { lockDataDir } from '../data-dir.ts';
@@ -62,9 +62,13 @@ export async function up(argv: string[]): Promise<void> {
   ensureTokenFile(paths.dir);
   issueToken(paths.dir, 'system:node:kubelet-sim', ['system:nodes']);
   const tls = insecure ? undefined : await ensureTls(paths.dir);
-  const kubeconfigFor = (user: string): { server: string; caCert?: string; token?: string; user: string } => {
+  // The components talk to the apiserver over its local socket (plain HTTP, tokens still
+  // checked): TLS between processes of one machine would cost them a fifth of the CPU.
+  // kubectl uses the HTTPS port. A data dir too deep for a socket's path does without.
+  const socket = !insecure && Buffer.byteLength(paths.apiserverSocket) <= MAX_SOCKET_PATH_BYTES ? paths.apiserverSocket : undefined;
+  const kubeconfigFor = (user: string, socketPath?: string): { server: string; caCert?: string; token?: string; user: string; socketPath?: string } => {
     const token = tokenFor(paths.dir, user);
-    return { server, user, ...(tls ? { caCert: tls.caCert } : {}), ...(token && !insecure ? { token } : {}) };
+    return { server, user, ...(tls ? { caCert: tls.caCert } : {}), ...(token && !insecure ? { token } : {}), ...(socketPath ? { socketPath } : {}) };
   };
   writeKubeconfig(paths.kubeconfig, kubeconfigFor('kubesim-admin'));
   const identities: Record<string, string> = {
@@ -73,7 +77,7 @@ export async function up(argv: string[]): Promise<void> {
     'kubelet-sim': 'system:node:kubelet-sim',
     'proxy-sim': 'system:kube-proxy',
   };
-  for (const [name, user] of Object.entries(identities)) writeKubeconfig(paths.componentKubeconfig(name), kubeconfigFor(user));
+  for (const [name, user] of Object.entries(identities)) writeKubeconfig(paths.componentKubeconfig(name), kubeconfigFor(user, socket));
   if (flags['merge-kubeconfig']) report(`added the kubesim context to ${mergeKubeconfig(paths.kubeconfig)}`);
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(dirname(paths.clusterFile), { recursive: true });
@@ -81,7 +85,7 @@ export async function up(argv: string[]): Promise<void> {
   const schedulerDebugPort = await freePort();
   const common = (name: string) => ['--kubeconfig', paths.componentKubeconfig(name)];
   const specs = [
-    { name: 'apiserver', args: ['--data-dir', paths.dir, '--port', String(port), '--store', flags.store!, ...(insecure ? ['--insecure-http'] : [])] },
+    { name: 'apiserver', args: ['--data-dir', paths.dir, '--port', String(port), '--store', flags.store!, ...(insecure ? ['--insecure-http'] : []), ...(socket ? ['--socket', socket] : [])] },
     { name: 'scheduler', args: [...common('scheduler'), '--debug-port', String(schedulerDebugPort)] },
     { name: 'controller-manager', args: common('controller-manager') },
     { name: 'kubelet-sim', args: [...common('kubelet-sim'), ...(flags['node-pool'] ? ['--node-pool', flags['node-pool']] : ['--nodes', String(nodes)])] },

@@ -4,6 +4,7 @@
 //   components/<name>.kubeconfig  one identity per component
 //   logs/<name>.log             each component's output
 //   run/cluster.json            pids, restarts and endpoints of the running cluster
+//   run/apiserver.sock          the apiserver's local socket, which the components use
 //   store/                      the level store
 
 import { join, resolve } from 'node:path';
@@ -20,6 +21,7 @@ export function layout(dataDir: string) {
     log: (name: string) => join(dir, 'logs', `${name}.log`),
     logs: join(dir, 'logs'),
     clusterFile: join(dir, 'run', 'cluster.json'),
+    apiserverSocket: join(dir, 'run', 'apiserver.sock'),
   };
 }
 

@@ -12,7 +12,7 @@ import type { Clock } from '../clock.ts';
 import { ApiError, isAlreadyExists, isGone, isNotFound, notFound } from '../errors.ts';
 import { createHttpClient } from './http-client.ts';
 import type { HttpClient } from './http-client.ts';
-import { KubeconfigError, loadKubeconfig } from './kubeconfig.ts';
+import { KubeconfigError, loadKubeconfig, parseKubeconfig } from './kubeconfig.ts';
 
 interface Seen {
   method: string;
@@ -281,6 +281,14 @@ contexts:
 
   it('names a missing context', () => {
     expect(() => loadKubeconfig(yaml(''), { context: 'nope' })).toThrow(new KubeconfigError('context "nope" does not exist'));
+  });
+
+  it("takes the apiserver's local socket from kubesim's cluster extension, relative to the kubeconfig", () => {
+    const ext = (extension: string) => yaml(`extensions: [{ name: other.io/x, extension: { a: 1 } }, { name: kubesim.io/local-socket, extension: ${extension} }]`);
+    expect(loadKubeconfig(ext('{ path: /run/k/apiserver.sock }')).socketPath).toBe('/run/k/apiserver.sock');
+    expect(parseKubeconfig(ext('{ path: run/apiserver.sock }'), { baseDir: '/data' }).socketPath).toBe('/data/run/apiserver.sock');
+    expect(loadKubeconfig(yaml('')).socketPath).toBeUndefined();
+    expect(() => loadKubeconfig(ext('{ file: x }'))).toThrow(new KubeconfigError('extension kubesim.io/local-socket needs a path'));
   });
 });
 

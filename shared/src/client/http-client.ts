@@ -7,7 +7,9 @@
 // body mapped from the HTTP code (http-errors.ts), a connection failure as 503
 // ServiceUnavailable. 429 answers are retried after their Retry-After (on the injected
 // clock), up to `maxRetries` times. A watch is a chunked stream of newline-delimited
-// `{type, object}` JSON, parsed as it arrives; close() aborts the request.
+// `{type, object}` JSON, parsed as it arrives; close() aborts the request. With
+// `socketPath` the requests go over that Unix socket as plain HTTP (the apiserver's local
+// socket, see docs/apiserver.md): the same requests and token, no TLS.
 //   const client = createHttpClient(loadKubeconfig('/path/kubeconfig'));
 
 import http from 'node:http';
@@ -45,6 +47,10 @@ export interface HttpClientOptions {
   maxRetries?: number | undefined;
   /** keep-alive connections shared by requests other than watches and followed logs (default 64) */
   maxConnections?: number | undefined;
+  /** a Unix socket to send every request over, as plain HTTP, instead of connecting to
+   *  `server` (whose path prefix is still used); kubeconfigs name it in the cluster
+   *  extension `kubesim.io/local-socket` */
+  socketPath?: string | undefined;
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 64;
@@ -100,7 +106,8 @@ function deleteBody(o: DeleteBodyOptions): Record<string, unknown> {
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const base = new URL(opts.server);
-  const secure = base.protocol === 'https:';
+  const socketPath = opts.socketPath;
+  const secure = base.protocol === 'https:' && socketPath === undefined;
   const basePath = base.pathname.replace(/\/+$/, '');
   const clock = opts.clock ?? realClock;
   const maxRetries = opts.maxRetries ?? 5;
@@ -127,7 +134,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
 
   // request options without a URL to parse each time (a burst sends thousands)
-  const target = { protocol: base.protocol, hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'), port: base.port || (secure ? 443 : 80) };
+  const target = socketPath !== undefined
+    ? { protocol: 'http:', socketPath, hostname: 'localhost' }
+    : { protocol: base.protocol, hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'), port: base.port || (secure ? 443 : 80) };
 
   /** one HTTP exchange; resolves with the response head (body unread); `spec.signal` aborts it */
   function send(spec: RequestSpec, payload: string | undefined): Promise<IncomingMessage> {

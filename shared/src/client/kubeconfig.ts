@@ -4,6 +4,8 @@
 // and a user (token or tokenFile, or a client certificate and key, inline or as files).
 // Relative file paths are relative to the kubeconfig's folder. Exec and auth-provider
 // plugins are not supported. `loadKubeconfig(path)` or `loadKubeconfig(yamlText)`.
+// kubesim's own cluster extension `kubesim.io/local-socket` ({ path }) sends the requests
+// over the apiserver's Unix socket instead (kubectl ignores extensions it does not know).
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +32,11 @@ interface RawCluster {
   'certificate-authority-data'?: string;
   'certificate-authority'?: string;
   'insecure-skip-tls-verify'?: boolean;
+  extensions?: unknown;
 }
+
+/** the name of the cluster extension that points at the apiserver's local Unix socket */
+export const LOCAL_SOCKET_EXTENSION = 'kubesim.io/local-socket';
 
 interface RawUser {
   token?: string;
@@ -84,6 +90,8 @@ export function parseKubeconfig(text: string, opts: { context?: string; baseDir?
   if (cluster['certificate-authority-data']) out.ca = decode(cluster['certificate-authority-data']);
   else if (cluster['certificate-authority']) out.ca = readFile(cluster['certificate-authority']);
   if (cluster['insecure-skip-tls-verify']) out.insecureSkipTLSVerify = true;
+  const socketPath = localSocketOf(cluster.extensions);
+  if (socketPath !== undefined) out.socketPath = path.resolve(baseDir, socketPath);
   if (user.token) out.token = user.token;
   else if (user.tokenFile) out.token = readFile(user.tokenFile).trim();
   if (user['client-certificate-data']) out.clientCert = decode(user['client-certificate-data']);
@@ -91,6 +99,15 @@ export function parseKubeconfig(text: string, opts: { context?: string; baseDir?
   if (user['client-key-data']) out.clientKey = decode(user['client-key-data']);
   else if (user['client-key']) out.clientKey = readFile(user['client-key']);
   return out;
+}
+
+/** the path in a cluster's `kubesim.io/local-socket` extension, if it has one */
+function localSocketOf(extensions: unknown): string | undefined {
+  if (!Array.isArray(extensions)) return undefined;
+  const entry = (extensions as NamedEntry[]).find((e) => e?.name === LOCAL_SOCKET_EXTENSION);
+  const p = (entry?.['extension'] as { path?: unknown } | undefined)?.path;
+  if (entry && typeof p !== 'string') throw new KubeconfigError(`extension ${LOCAL_SOCKET_EXTENSION} needs a path`);
+  return p as string | undefined;
 }
 
 /** the `field` of the entry named `name` in the list `doc[list]` */
