@@ -61,7 +61,7 @@ export interface ScheduleAttempt {
   nominated?: { node: string; status: Status };
   diagnosis: Diagnosis;
   feasible: NodeInfo[];
-  scores?: { plugins: PluginScores[]; totals: Scores; skipped: string[] };
+  scores?: { plugins: PluginScores[]; totals: Scores; skipped: string[] } | undefined;
   selected?: string;
   ties?: number;
   /** Error status (internal failure), or the "no nodes available" rejection */
@@ -73,6 +73,9 @@ export interface ScheduleAttempt {
 export class ScheduleAlgorithm {
   /** where the next cycle starts looking (round-robin across cycles) */
   nextStartNodeIndex = 0;
+  /** scratch for the feasible nodes as they are found (an attempt keeps an exact-size copy):
+   *  growing a fresh array push by push allocated three times its final size */
+  private readonly found: NodeInfo[] = [];
 
   constructor(
     private readonly snapshot: SnapshotLister,
@@ -164,21 +167,25 @@ export class ScheduleAlgorithm {
     const filters = fwk.activeFilterPlugins(state);
     const statuses = a.diagnosis.nodeToStatus;
     const plugins = a.diagnosis.unschedulablePlugins;
+    const found = this.found;
+    let feasible = 0;
     let processed = 0;
     for (let i = 0; i < numAll; i++) {
       const ni = nodes[(start + i) % numAll]!;
       const st = fwk.runFilterPluginsWithNominatedPods(state, pod, ni, filters);
       processed++;
       if (st.isSuccess()) {
-        a.feasible.push(ni);
-        if (a.feasible.length >= toFind) break;
+        found[feasible++] = ni;
+        if (feasible >= toFind) break;
       } else if (st.code === 'Error') {
+        a.feasible = found.slice(0, feasible);
         return st;
       } else {
         statuses.set(ni.name, st);
         if (st.plugin) plugins.add(st.plugin);
       }
     }
+    a.feasible = found.slice(0, feasible);
     this.nextStartNodeIndex = (start + processed) % numAll;
     return undefined;
   }

@@ -20,6 +20,7 @@ import type { KubeSchedulerConfiguration } from './framework/config.ts';
 import { CycleState } from './framework/cycle-state.ts';
 import { fitErrorMessage } from './framework/fit-error.ts';
 import { Framework } from './framework/framework.ts';
+import { ScoreBuffers } from './framework/score-buffers.ts';
 import type { ClusterEvent, EventSink, Listers } from './framework/interfaces.ts';
 import { ActionType } from './framework/interfaces.ts';
 import { newPodInfo, podKey } from './framework/pod-info.ts';
@@ -74,6 +75,8 @@ export class Scheduler {
   private readonly listers: Listers;
   private readonly events: EventSink;
   private readonly podInfos = new WeakMap<Pod, PodInfo>();
+  /** the cycles' score arrays, recycled once no explanation needs them */
+  private readonly scoreBuffers = new ScoreBuffers();
   private readonly pods = new Map<string, Pod>();
   private readonly bindings = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
@@ -86,7 +89,7 @@ export class Scheduler {
     this.log = o.logger ?? noopLogger;
     const cfg = resolveConfiguration(o.config);
     this.cache = new SchedulerCache(o.clock, o.assumedPodTTLMs ?? 0);
-    this.decisions = new DecisionStore(o.explainCapacity ?? 500);
+    this.decisions = new DecisionStore(o.explainCapacity ?? 500, undefined, undefined, (totals) => this.scoreBuffers.give(totals));
     this.listers = {
       podDisruptionBudgets: () => [],
       priorityClasses: () => [],
@@ -112,6 +115,7 @@ export class Scheduler {
         events: this.events,
         nominatedPodsForNode: (n) => this.queue.nominator.podsForNode(n),
         podInfo: (p) => this.podInfo(p),
+        scoreBuffers: this.scoreBuffers,
       });
       this.frameworks.set(profile.schedulerName, fwk);
     }
@@ -454,7 +458,10 @@ export class Scheduler {
   }
 
   private record(qp: QueuedPod, fwk: Framework, outcome: Outcome, node: string | undefined, message: string | undefined, a: ScheduleAttempt, postFilter?: { message: string; result?: NonNullable<ReturnType<Framework['runPostFilterPlugins']>['result']> }): void {
-    if (this.decisions.capacity === 0) return;
+    if (this.decisions.capacity === 0) {
+      if (a.scores) this.scoreBuffers.give(a.scores.totals); // no explanation will read them
+      return;
+    }
     const meta = qp.podInfo.pod.metadata;
     this.decisions.record({
       namespace: qp.podInfo.namespace,

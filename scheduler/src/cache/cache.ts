@@ -8,6 +8,9 @@
 // Pods are keyed by uid, as in kube-scheduler, so db-0 recreated under its old name is
 // another pod; NodeInfo finds pods by name, so a new uid replaces its name's old entry.
 // The scheduling cycle is synchronous, so the live cache doubles as the cycle's snapshot.
+// Like kube-scheduler's cache, which keeps its nodes in the order they changed so a
+// snapshot update copies only those, it logs every node change (nodeChangesSince), so
+// plugins keeping per-node sums revisit only the nodes that changed.
 
 import type { Clock } from '@kubesim/shared';
 import type { SnapshotLister } from '../framework/interfaces.ts';
@@ -46,6 +49,10 @@ export class SchedulerCache implements SnapshotLister {
   private readonly withAntiAffinity = new Set<NodeInfo>();
   private affinityList: NodeInfo[] | undefined;
   private antiAffinityList: NodeInfo[] | undefined;
+  /** every change of a node, oldest first (see nodeChangesSince); changeLog[0] is change
+   *  number `changeBase` */
+  private changeLog: NodeInfo[] = [];
+  private changeBase = 0;
 
   /** @param assumedPodTTLMs 0 = assumed pods never expire (kube-scheduler's default) */
   constructor(
@@ -79,6 +86,22 @@ export class SchedulerCache implements SnapshotLister {
     return this.tree.size;
   }
 
+  nodeChangesSince(mark: number): { nodes: readonly NodeInfo[] | undefined; mark: number } {
+    const end = this.changeBase + this.changeLog.length;
+    const from = mark - this.changeBase;
+    return { nodes: from < 0 || from > this.changeLog.length ? undefined : this.changeLog.slice(from), mark: end };
+  }
+
+  /** log a change of `ni`; the log keeps the last 1–2 × (nodes, at least 1,024) changes */
+  private changed(ni: NodeInfo): void {
+    this.changeLog.push(ni);
+    if (this.changeLog.length >= 2 * Math.max(1024, this.nodeInfos.size)) {
+      const drop = this.changeLog.length >> 1;
+      this.changeLog = this.changeLog.slice(drop);
+      this.changeBase += drop;
+    }
+  }
+
   // ---- nodes ---------------------------------------------------------------------
 
   addNode(node: Node): NodeInfo {
@@ -87,6 +110,7 @@ export class SchedulerCache implements SnapshotLister {
     if (!ni) this.nodeInfos.set(name, (ni = new NodeInfo(name)));
     else this.dropImages(ni);
     ni.setNode(node);
+    this.changed(ni);
     this.addImages(ni, node);
     const added = this.tree.add(node);
     const moved = this.tree.update(node);
@@ -146,13 +170,14 @@ export class SchedulerCache implements SnapshotLister {
   private place(pi: PodInfo, nodeName: string): void {
     const ni = this.nodeInfoFor(nodeName);
     ni.addPod(pi);
+    this.changed(ni);
     this.track(ni);
   }
 
   private unplace(key: string, nodeName: string): void {
     const ni = this.nodeInfos.get(nodeName);
     if (!ni) return;
-    ni.removePod(key);
+    if (ni.removePod(key)) this.changed(ni);
     this.track(ni);
     if (!ni.node && ni.pods.length === 0) this.nodeInfos.delete(nodeName);
   }

@@ -3,11 +3,12 @@
 // arrays it built anyway); `toExplanation()` turns it into the JSON served at
 // GET /explain/{namespace}/{name}: per node, the filter that rejected it and why; per
 // plugin, raw → normalized → weighted scores; the chosen node. The store is bounded: the
-// last `fullRecords` attempts are kept whole, older ones as explanations with only the
-// `maxScoreRows` best-scored nodes (and the chosen one); the oldest pods are dropped.
+// last `fullRecords` attempts are kept whole, older ones keep only the scores of the
+// `maxScoreRows` best nodes (and the chosen one); the oldest pods are dropped. Nothing is
+// built for a decision until someone asks for it.
 
 import { formatTime } from '@kubesim/shared';
-import type { PostFilterResult } from '../framework/interfaces.ts';
+import type { PostFilterResult, Scores } from '../framework/interfaces.ts';
 import type { ScheduleAttempt } from '../schedule-pod.ts';
 import type { QueuedPod } from '../queue/scheduling-queue.ts';
 
@@ -24,7 +25,7 @@ export interface DecisionRecord {
   node?: string;
   message?: string;
   attemptData?: ScheduleAttempt;
-  postFilter?: { message: string; result?: PostFilterResult };
+  postFilter?: { message: string; result?: PostFilterResult } | undefined;
 }
 
 /** a node a filter rejected: which plugin, its status code and reasons */
@@ -73,17 +74,19 @@ export interface Explanation {
 
 const byNode = (x: { node: string }, y: { node: string }): number => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0);
 
-/** the indices 0..n-1 of the k best by `better`, best first (insertion into a short list) */
-function topIndices(n: number, k: number, better: (x: number, y: number) => boolean): number[] {
+/** the indices of the k highest totals, best first; equal totals in index order */
+function topIndices(totals: ArrayLike<number>, n: number, k: number): number[] {
   if (k >= n) {
     const all = Array.from({ length: n }, (_, i) => i);
-    return all.sort((x, y) => (better(x, y) ? -1 : better(y, x) ? 1 : 0));
+    return all.sort((x, y) => totals[y]! - totals[x]! || x - y);
   }
+  // insertion into a short list: an index enters only if it beats the worst kept one
   const top: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (top.length === k && !better(i, top[k - 1]!)) continue;
+    const t = totals[i]!;
+    if (top.length === k && !(t > totals[top[k - 1]!]!)) continue;
     let j = top.length < k ? top.push(i) - 1 : k - 1;
-    while (j > 0 && better(i, top[j - 1]!)) {
+    while (j > 0 && t > totals[top[j - 1]!]!) {
       top[j] = top[j - 1]!;
       j--;
     }
@@ -92,7 +95,54 @@ function topIndices(n: number, k: number, better: (x: number, y: number) => bool
   return top;
 }
 
+/** the score rows an explanation shows: row j is feasible node `nodes[j]`, its numbers
+ *  `values[j * width ...]`: the total, then each plugin's raw and normalized score */
+interface ScoreRows {
+  nodes: number[];
+  plugins: Array<{ name: string; weight: number }>;
+  width: number;
+  values: number[];
+  skipped: string[];
+  ties: number;
+}
+
+/** the best `maxRows` scored nodes of an attempt (and the chosen one), their numbers copied out */
+function scoreRows(a: ScheduleAttempt, maxRows: number): ScoreRows | undefined {
+  if (!a.scores) return undefined;
+  const { plugins, totals, skipped } = a.scores;
+  const nodes = topIndices(totals, a.feasible.length, maxRows);
+  let chosen = 0;
+  while (chosen < a.feasible.length && a.feasible[chosen]!.name !== a.selected) chosen++;
+  if (chosen < a.feasible.length && !nodes.includes(chosen)) nodes.push(chosen);
+  const width = 1 + 2 * plugins.length;
+  // a JS array of the final size: a small Float64Array's memory outside the heap costs more
+  const values = new Array<number>(nodes.length * width);
+  let at = 0;
+  for (const i of nodes) {
+    values[at++] = totals[i]!;
+    for (const p of plugins) {
+      values[at++] = p.raw[i]!;
+      values[at++] = p.normalized[i]!;
+    }
+  }
+  return { nodes, plugins: plugins.map((p) => ({ name: p.name, weight: p.weight })), width, values, skipped, ties: a.ties ?? 1 };
+}
+
+function preemptionOf(pf: NonNullable<DecisionRecord['postFilter']>): NonNullable<Explanation['preemption']> {
+  const res = pf.result;
+  return {
+    message: pf.message,
+    ...(res?.nominatedNodeName ? { nominatedNodeName: res.nominatedNodeName } : {}),
+    victims: (res?.victims ?? []).map((v) => `${v.metadata.namespace ?? 'default'}/${v.metadata.name ?? ''}`),
+  };
+}
+
 export function toExplanation(r: DecisionRecord, maxScoreRows = Infinity): Explanation {
+  const a = r.attemptData;
+  return build(r, a && scoreRows(a, maxScoreRows), r.postFilter && preemptionOf(r.postFilter));
+}
+
+function build(r: DecisionRecord, scores: ScoreRows | undefined, preemption: Explanation['preemption']): Explanation {
   const a = r.attemptData;
   const rejectedNodes: NodeRejection[] = [];
   const feasibleNodes = (a?.feasible ?? []).map((n) => n.name);
@@ -118,7 +168,7 @@ export function toExplanation(r: DecisionRecord, maxScoreRows = Infinity): Expla
       toFind: a?.numNodesToFind ?? 0,
       startIndex: a?.startIndex ?? 0,
     },
-    skippedFilterPlugins: a?.skippedFilters ?? [],
+    skippedFilterPlugins: [...(a?.skippedFilters ?? [])],
     feasibleNodes,
     rejectedNodes,
   };
@@ -127,29 +177,28 @@ export function toExplanation(r: DecisionRecord, maxScoreRows = Infinity): Expla
     const plugin = a.diagnosis.absentNodesStatus?.plugin;
     e.preFilter = { ...(plugin ? { plugin } : {}), message: a.diagnosis.preFilterMsg };
   }
-  if (a?.scores) {
-    const { plugins, totals, skipped } = a.scores;
-    // best total first; equal totals in the order the nodes were checked
-    const better = (x: number, y: number): boolean => totals[x]! > totals[y]! || (totals[x] === totals[y] && x < y);
-    const keep = topIndices(a.feasible.length, maxScoreRows, better);
-    const chosenIndex = a.feasible.findIndex((n) => n.name === a.selected);
-    if (chosenIndex >= 0 && !keep.includes(chosenIndex)) keep.push(chosenIndex);
-    const rows: NodeScoreRow[] = keep.map((i) => {
+  if (a && scores) {
+    const { values, width } = scores;
+    const rows: NodeScoreRow[] = scores.nodes.map((i, j) => {
       const perPlugin: NodeScoreRow['plugins'] = {};
-      for (const p of plugins) perPlugin[p.name] = { raw: p.raw[i]!, normalized: p.normalized[i]!, weighted: p.normalized[i]! * p.weight };
+      let at = j * width + 1;
+      for (const p of scores.plugins) {
+        const raw = values[at++]!;
+        const normalized = values[at++]!;
+        perPlugin[p.name] = { raw, normalized, weighted: normalized * p.weight };
+      }
       const name = a.feasible[i]!.name;
-      return { node: name, total: totals[i]!, chosen: name === a.selected, plugins: perPlugin };
+      return { node: name, total: values[j * width]!, chosen: name === a.selected, plugins: perPlugin };
     });
-    e.score = { plugins: plugins.map((p) => ({ name: p.name, weight: p.weight })), skippedPlugins: skipped, nodes: rows, omitted: a.feasible.length - rows.length, ties: a.ties ?? 1 };
-  }
-  if (r.postFilter) {
-    const res = r.postFilter.result;
-    e.preemption = {
-      message: r.postFilter.message,
-      ...(res?.nominatedNodeName ? { nominatedNodeName: res.nominatedNodeName } : {}),
-      victims: (res?.victims ?? []).map((v) => `${v.metadata.namespace ?? 'default'}/${v.metadata.name ?? ''}`),
+    e.score = {
+      plugins: scores.plugins.map((p) => ({ name: p.name, weight: p.weight })),
+      skippedPlugins: [...scores.skipped],
+      nodes: rows,
+      omitted: a.feasible.length - rows.length,
+      ties: scores.ties,
     };
   }
+  if (preemption) e.preemption = { ...preemption, victims: [...preemption.victims] };
   return e;
 }
 
@@ -173,8 +222,12 @@ export function gatedExplanation(q: QueuedPod, nodeCount: number): Explanation {
 
 interface Entry {
   record: DecisionRecord;
-  /** set once the record is old: the explanation, trimmed; the raw attempt is dropped */
-  compact?: Explanation;
+  /** the score rows it will keep once old, picked while its numbers are still in the CPU's
+   *  cache (nothing changes them until the record is trimmed) */
+  rows: ScoreRows | undefined;
+  /** set once the record is old: the score rows kept and the victims' names (the record
+   *  has dropped its full score arrays and the victims' objects) */
+  old?: { scores: ScoreRows | undefined; preemption: Explanation['preemption'] };
 }
 
 /** Last decision per pod, at most `capacity` pods. */
@@ -186,16 +239,18 @@ export class DecisionStore {
   /**
    * @param capacity pods remembered
    * @param fullRecords how many of the newest keep every scored node (the rest keep `maxScoreRows`)
+   * @param release told when a record's full scores are dropped (to recycle their buffer)
    */
   constructor(
     readonly capacity = 500,
     private readonly fullRecords = 16,
     private readonly maxScoreRows = 25,
+    private readonly release: (totals: Scores) => void = () => {},
   ) {}
 
   record(r: DecisionRecord): void {
     const key = `${r.namespace}/${r.name}`;
-    const entry: Entry = { record: r };
+    const entry: Entry = { record: r, rows: r.attemptData && scoreRows(r.attemptData, this.maxScoreRows) };
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.capacity) {
@@ -203,12 +258,20 @@ export class DecisionStore {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.whole.push(entry);
-    while (this.whole.length > this.fullRecords) {
-      const old = this.whole.shift()!;
-      old.compact = toExplanation(old.record, this.maxScoreRows);
-      delete old.record.attemptData;
-      delete old.record.postFilter;
+    while (this.whole.length > this.fullRecords) this.trim(this.whole.shift()!);
+  }
+
+  /** keep what an old record's explanation shows: the best score rows, the victims' names */
+  private trim(e: Entry): void {
+    const r = e.record;
+    const a = r.attemptData;
+    e.old = { scores: e.rows, preemption: r.postFilter && preemptionOf(r.postFilter) };
+    e.rows = undefined;
+    if (a?.scores) {
+      this.release(a.scores.totals);
+      a.scores = undefined;
     }
+    if (r.postFilter) r.postFilter = undefined;
   }
 
   get(namespace: string, name: string): DecisionRecord | undefined {
@@ -220,13 +283,12 @@ export class DecisionStore {
     const e = this.entries.get(`${namespace}/${name}`);
     if (!e || e.record.uid !== uid) return;
     Object.assign(e.record, change);
-    if (e.compact) Object.assign(e.compact, change);
   }
 
   explain(namespace: string, name: string): Explanation | undefined {
     const e = this.entries.get(`${namespace}/${name}`);
     if (!e) return undefined;
-    return e.compact ? structuredClone(e.compact) : toExplanation(e.record);
+    return e.old ? build(e.record, e.old.scores, e.old.preemption) : toExplanation(e.record);
   }
 
   get size(): number {

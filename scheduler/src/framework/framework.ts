@@ -40,6 +40,7 @@ import type {
 import type { NodeInfo } from './node-info.ts';
 import type { PodInfo } from './pod-info.ts';
 import { errorStatus, Status, SUCCESS, unresolvable } from './status.ts';
+import { ScoreBuffers } from './score-buffers.ts';
 import { WaitingPods } from './waiting-pods.ts';
 
 export interface FrameworkOptions {
@@ -53,6 +54,8 @@ export interface FrameworkOptions {
   events: EventSink;
   nominatedPodsForNode: (nodeName: string) => readonly PodInfo[];
   podInfo: (pod: Pod) => PodInfo;
+  /** where runScorePlugins takes its numbers from (shared by a scheduler's profiles) */
+  scoreBuffers?: ScoreBuffers;
 }
 
 /** One score plugin's numbers for one cycle, in the order of the scored nodes. */
@@ -94,6 +97,7 @@ export class Framework implements Handle {
 
   private readonly nominated: (nodeName: string) => readonly PodInfo[];
   private readonly podInfoOf: (pod: Pod) => PodInfo;
+  private readonly scoreBuffers: ScoreBuffers;
 
   constructor(o: FrameworkOptions) {
     this.profileName = o.profile.schedulerName;
@@ -106,6 +110,7 @@ export class Framework implements Handle {
     this.events = o.events;
     this.nominated = o.nominatedPodsForNode;
     this.podInfoOf = o.podInfo;
+    this.scoreBuffers = o.scoreBuffers ?? new ScoreBuffers();
     this.waitingPods = new WaitingPods(o.clock);
 
     const points = expandPlugins(o.profile, (name) => this.instantiate(name, o.profile, o.registry));
@@ -276,19 +281,27 @@ export class Framework implements Handle {
     return SUCCESS;
   }
 
-  /** Scores every node with every active plugin; totals = Σ normalized × weight. */
+  /** Scores every node with every active plugin; totals = Σ normalized × weight. All the
+   *  cycle's numbers (totals, then each plugin's raw and normalized scores) are views of one
+   *  buffer from `scoreBuffers`, to be given back there once nothing reads them. */
   runScorePlugins(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): { status: Status; plugins: PluginScores[]; totals: Scores } {
     const n = nodes.length;
-    const totals = new Float64Array(n);
+    let arrays = 1;
+    for (const { plugin } of this.scorePlugins) if (!state.skipScorePlugins.has(plugin.name)) arrays += plugin.normalizeScore ? 2 : 1;
+    const buffer = this.scoreBuffers.take(n * arrays);
+    let used = n;
+    const totals = buffer.subarray(0, n);
     const out: PluginScores[] = [];
     for (const { plugin, weight } of this.scorePlugins) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const raw = new Float64Array(n);
+      const raw = buffer.subarray(used, (used += n));
       try {
-        for (let i = 0; i < n; i++) raw[i] = plugin.score(state, pod, nodes[i]!);
+        if (plugin.scoreNodes) plugin.scoreNodes(state, pod, nodes, raw);
+        else for (let i = 0; i < n; i++) raw[i] = plugin.score(state, pod, nodes[i]!);
         let normalized = raw;
         if (plugin.normalizeScore) {
-          normalized = raw.slice();
+          normalized = buffer.subarray(used, (used += n));
+          normalized.set(raw);
           plugin.normalizeScore(state, pod, normalized, nodes);
         }
         for (let i = 0; i < n; i++) {

@@ -60,6 +60,18 @@ export class HostPortInfo {
   }
 }
 
+// (module-level helpers rather than closures made per call: bundled with keepNames, each
+// closure made costs a defineProperty)
+function dropPod(arr: PodInfo[], key: string): void {
+  const j = arr.findIndex((p) => p.key === key);
+  if (j >= 0) arr.splice(j, 1);
+}
+
+function swapPod(arr: PodInfo[], old: PodInfo, pi: PodInfo): void {
+  const j = arr.indexOf(old);
+  if (j >= 0) arr[j] = pi;
+}
+
 let generationCounter = 0;
 export function nextGeneration(): number {
   return ++generationCounter;
@@ -107,12 +119,8 @@ export class NodeInfo {
     const pi = this.pods[i]!;
     this.pods[i] = this.pods[this.pods.length - 1]!;
     this.pods.pop();
-    const drop = (arr: PodInfo[]): void => {
-      const j = arr.findIndex((p) => p.key === key);
-      if (j >= 0) arr.splice(j, 1);
-    };
-    if (hasAffinity(pi)) drop(this.podsWithAffinity);
-    if (pi.requiredAntiAffinityTerms.length > 0) drop(this.podsWithRequiredAntiAffinity);
+    if (hasAffinity(pi)) dropPod(this.podsWithAffinity, key);
+    if (pi.requiredAntiAffinityTerms.length > 0) dropPod(this.podsWithRequiredAntiAffinity, key);
     this.requested.addResource(pi.requests, -1);
     this.nonZeroRequested.addResource(pi.nonZeroRequests, -1);
     for (const p of pi.hostPorts) this.usedPorts.remove(p);
@@ -130,12 +138,8 @@ export class NodeInfo {
     if (i < 0) return false;
     const old = this.pods[i]!;
     this.pods[i] = pi;
-    const swap = (arr: PodInfo[]): void => {
-      const j = arr.indexOf(old);
-      if (j >= 0) arr[j] = pi;
-    };
-    if (hasAffinity(old)) swap(this.podsWithAffinity);
-    if (old.requiredAntiAffinityTerms.length > 0) swap(this.podsWithRequiredAntiAffinity);
+    if (hasAffinity(old)) swapPod(this.podsWithAffinity, old, pi);
+    if (old.requiredAntiAffinityTerms.length > 0) swapPod(this.podsWithRequiredAntiAffinity, old, pi);
     return true;
   }
 

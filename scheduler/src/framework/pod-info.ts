@@ -89,17 +89,18 @@ function weighted(pod: Pod, terms: readonly WeightedPodAffinityTerm[] | undefine
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+function scanHostPorts(cs: readonly Container[], out: HostPort[]): void {
+  for (const c of cs) {
+    for (const p of c.ports ?? []) {
+      if (p.hostPort && p.hostPort > 0) out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+    }
+  }
+}
+
 function collectHostPorts(pod: Pod): HostPort[] {
   const out: HostPort[] = [];
-  const scan = (cs: readonly Container[]): void => {
-    for (const c of cs) {
-      for (const p of c.ports ?? []) {
-        if (p.hostPort && p.hostPort > 0) out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
-      }
-    }
-  };
-  scan(pod.spec?.containers ?? []);
-  scan(pod.spec?.initContainers ?? []);
+  scanHostPorts(pod.spec?.containers ?? [], out);
+  scanHostPorts(pod.spec?.initContainers ?? [], out);
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 import type { ClusterEvent, EnqueueExtensions, Handle, ScorePlugin } from '../framework/interfaces.ts';
 import { MAX_NODE_SCORE } from '../framework/interfaces.ts';
+import type { NodeInfo } from '../framework/node-info.ts';
 import type { PodSpec } from '../types.ts';
 
 export const IMAGE_LOCALITY = 'ImageLocality';
@@ -28,6 +29,20 @@ interface PodImages {
 
 const NO_IMAGES: PodImages = { names: [], containers: 0 };
 
+/** `images` spread-weighted sizes present on `node`, clamped and mapped onto 0..100 */
+function scoreNode(images: PodImages, total: number, node: NodeInfo): number {
+  if (node.imageStates.size === 0) return 0;
+  let sum = 0;
+  for (const name of images.names) {
+    const st = node.imageStates.get(name);
+    if (st && total > 0) sum += Math.trunc(st.size * (st.nodes.size / total));
+  }
+  const maxThreshold = MAX_CONTAINER_THRESHOLD * images.containers;
+  if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
+  else if (sum > maxThreshold) sum = maxThreshold;
+  return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));
+}
+
 export function newImageLocality(_args: Record<string, unknown>, handle: Handle): ScorePlugin & EnqueueExtensions {
   // Score runs for every feasible node of one pod in a row: the last pod's answer is kept.
   let lastSpec: object | undefined;
@@ -44,18 +59,12 @@ export function newImageLocality(_args: Record<string, unknown>, handle: Handle)
   return {
     name: IMAGE_LOCALITY,
     score(_state, pod, node) {
-      if (node.imageStates.size === 0) return 0;
+      return scoreNode(podImages(pod.pod.spec), handle.snapshot.list().length, node);
+    },
+    scoreNodes(_state, pod, nodes, out) {
       const images = podImages(pod.pod.spec);
       const total = handle.snapshot.list().length;
-      let sum = 0;
-      for (const name of images.names) {
-        const st = node.imageStates.get(name);
-        if (st && total > 0) sum += Math.trunc(st.size * (st.nodes.size / total));
-      }
-      const maxThreshold = MAX_CONTAINER_THRESHOLD * images.containers;
-      if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
-      else if (sum > maxThreshold) sum = maxThreshold;
-      return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));
+      for (let i = 0; i < nodes.length; i++) out[i] = scoreNode(images, total, nodes[i]!);
     },
     eventsToRegister(): ClusterEvent[] {
       return [];

@@ -65,6 +65,17 @@ interface PreScoreState {
   topologyScore: Map<string, Map<string, number>>;
 }
 
+/** the sum of the node's domains' scores */
+function topologyScoreOf(s: PreScoreState | undefined, ni: NodeInfo): number {
+  const labels = ni.node?.metadata.labels;
+  if (!s || !labels) return 0;
+  let score = 0;
+  for (const [key, values] of s.topologyScore) {
+    if (Object.hasOwn(labels, key)) score += values.get(labels[key]!) ?? 0;
+  }
+  return score;
+}
+
 export function newInterPodAffinity(args: InterPodAffinityArgs, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   const hardWeight = args.hardPodAffinityWeight ?? 1;
   const nsLabels = (ns: string): Readonly<Record<string, string>> | undefined => handle.listers.namespaceLabels(ns);
@@ -183,14 +194,11 @@ export function newInterPodAffinity(args: InterPodAffinityArgs, handle: Handle):
       return SUCCESS;
     },
     score(state: CycleState, _pod, ni) {
+      return topologyScoreOf(state.read<PreScoreState>(PRE_SCORE_KEY), ni);
+    },
+    scoreNodes(state, _pod, nodes, out) {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY);
-      const labels = ni.node?.metadata.labels;
-      if (!s || !labels) return 0;
-      let score = 0;
-      for (const [key, values] of s.topologyScore) {
-        if (Object.hasOwn(labels, key)) score += values.get(labels[key]!) ?? 0;
-      }
-      return score;
+      for (let i = 0; i < nodes.length; i++) out[i] = topologyScoreOf(s, nodes[i]!);
     },
     normalizeScore(state, _pod, scores) {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY);

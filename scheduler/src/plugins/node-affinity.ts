@@ -9,6 +9,7 @@
 
 import type { ClusterEvent, EnqueueExtensions, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.ts';
 import { ActionType } from '../framework/interfaces.ts';
+import type { NodeInfo } from '../framework/node-info.ts';
 import { SKIP, SUCCESS, unresolvable } from '../framework/status.ts';
 import type { NodeAffinity, NodeSelector, PreferredSchedulingTerm } from '../types.ts';
 import { hasRequiredNodeAffinity, requiredNodeAffinity } from '../util/node-affinity.ts';
@@ -35,6 +36,14 @@ interface PreScoreState {
 
 function compilePreferred(terms: readonly PreferredSchedulingTerm[] | undefined): Array<{ weight: number; match: NodeMatcher }> {
   return (terms ?? []).filter((t) => t.weight !== 0).map((t) => ({ weight: t.weight, match: compileNodeSelectorTerm(t.preference) }));
+}
+
+/** the summed weights of the preferred terms the node matches */
+function preferredWeight(s: PreScoreState | undefined, node: NodeInfo): number {
+  if (!s || !node.node) return 0;
+  let total = 0;
+  for (const t of s.terms) if (t.match(node.node)) total += t.weight;
+  return total;
 }
 
 /** `metadata.name In [x]` in every required term narrows the nodes PreFilter hands on */
@@ -72,11 +81,11 @@ export function newNodeAffinity(args: NodeAffinityArgs = {}): PreFilterPlugin & 
       return SUCCESS;
     },
     score(state, _pod, node) {
+      return preferredWeight(state.read<PreScoreState>(PRE_SCORE_KEY), node);
+    },
+    scoreNodes(state, _pod, nodes, out) {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY);
-      if (!s || !node.node) return 0;
-      let total = 0;
-      for (const t of s.terms) if (t.match(node.node)) total += t.weight;
-      return total;
+      for (let i = 0; i < nodes.length; i++) out[i] = preferredWeight(s, nodes[i]!);
     },
     normalizeScore(_state, _pod, scores) {
       defaultNormalizeScore(scores, false);

@@ -8,6 +8,7 @@
 
 import type { ClusterEvent, EnqueueExtensions, PreScorePlugin, ScorePlugin } from '../framework/interfaces.ts';
 import { ActionType } from '../framework/interfaces.ts';
+import type { NodeInfo } from '../framework/node-info.ts';
 import { SKIP, SUCCESS } from '../framework/status.ts';
 import { allocatableAndRequested, balancedScorer, DEFAULT_RESOURCES, podRequestList } from './resource-allocation.ts';
 import type { ResourceSpec } from './resource-allocation.ts';
@@ -27,6 +28,10 @@ export function newNodeResourcesBalancedAllocation(args: NodeResourcesBalancedAl
   const resources = args.resources?.length ? args.resources : DEFAULT_RESOURCES;
   const alloc: number[] = new Array<number>(resources.length).fill(0);
   const req: number[] = new Array<number>(resources.length).fill(0);
+  const scoreNode = (podRequests: readonly number[], node: NodeInfo): number => {
+    allocatableAndRequested(node, resources, podRequests, true, alloc, req);
+    return balancedScorer(req, alloc);
+  };
   return {
     name: NODE_RESOURCES_BALANCED_ALLOCATION,
     preScore(state, pod) {
@@ -36,9 +41,11 @@ export function newNodeResourcesBalancedAllocation(args: NodeResourcesBalancedAl
       return SUCCESS;
     },
     score(state, pod, node) {
+      return scoreNode(state.read<PreScoreState>(PRE_SCORE_KEY)?.podRequests ?? podRequestList(pod, resources, true), node);
+    },
+    scoreNodes(state, pod, nodes, out) {
       const podRequests = state.read<PreScoreState>(PRE_SCORE_KEY)?.podRequests ?? podRequestList(pod, resources, true);
-      allocatableAndRequested(node, resources, podRequests, true, alloc, req);
-      return balancedScorer(req, alloc);
+      for (let i = 0; i < nodes.length; i++) out[i] = scoreNode(podRequests, nodes[i]!);
     },
     eventsToRegister(): ClusterEvent[] {
       return [

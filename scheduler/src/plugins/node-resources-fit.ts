@@ -113,6 +113,10 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterP
   } else scorer = leastAllocatedScorer(resources);
   const alloc: number[] = new Array<number>(resources.length).fill(0);
   const req: number[] = new Array<number>(resources.length).fill(0);
+  const scoreNode = (podRequests: readonly number[], node: NodeInfo): number => {
+    allocatableAndRequested(node, resources, podRequests, false, alloc, req);
+    return scorer(req, alloc);
+  };
 
   return {
     name: NODE_RESOURCES_FIT,
@@ -132,9 +136,11 @@ export function newNodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterP
       return SUCCESS;
     },
     score(state: CycleState, pod, node) {
+      return scoreNode(state.read<PreScoreState>(PRE_SCORE_KEY)?.podRequests ?? podRequestList(pod, resources, false), node);
+    },
+    scoreNodes(state, pod, nodes, out) {
       const podRequests = state.read<PreScoreState>(PRE_SCORE_KEY)?.podRequests ?? podRequestList(pod, resources, false);
-      allocatableAndRequested(node, resources, podRequests, false, alloc, req);
-      return scorer(req, alloc);
+      for (let i = 0; i < nodes.length; i++) out[i] = scoreNode(podRequests, nodes[i]!);
     },
     eventsToRegister(): ClusterEvent[] {
       return [

@@ -11,10 +11,10 @@
 // and nodeTaintsPolicy are honoured; label selectors of workloads are matchLabels only.
 // Cost: counting matching pods is O(pods) per cycle, as in Kubernetes; kubesim remembers
 // each node's counts per selector, and each domain's sum, until a node changes
-// (NodeInfo.generation), so a cycle recounts only the nodes that changed since the last
-// one (topology-counts.ts). Sums are shared only when which nodes count depends on the
-// nodes alone: a pod with a nodeSelector or required node affinity (nodeAffinityPolicy
-// Honor), or a constraint with nodeTaintsPolicy Honor, counts node by node.
+// (NodeInfo.generation), so a cycle recounts only the nodes the cache logged as changed
+// since the last one (topology-counts.ts). Sums are shared only when which nodes count
+// depends on the nodes alone: a pod with a nodeSelector or required node affinity
+// (nodeAffinityPolicy Honor), or a constraint with nodeTaintsPolicy Honor, counts node by node.
 
 import type { CycleState, StateData } from '../framework/cycle-state.ts';
 import type {
@@ -32,7 +32,7 @@ import type { PodInfo } from '../framework/pod-info.ts';
 import { SKIP, SUCCESS, unresolvable, unschedulable } from '../framework/status.ts';
 import type { Node, Pod, TopologySpreadConstraint } from '../types.ts';
 import { hasRequiredNodeAffinity, requiredNodeAffinity } from '../util/node-affinity.ts';
-import { compileLabelSelector, matchesMapSelector } from '../util/selectors.ts';
+import { compileLabelSelector } from '../util/selectors.ts';
 import type { LabelMatcher } from '../util/selectors.ts';
 import { doNotScheduleTaints, findUntoleratedTaint } from '../util/taints.ts';
 import { MatchCountCache } from './topology-counts.ts';
@@ -112,8 +112,12 @@ class PreFilterState implements StateData {
 
 interface PreScoreState {
   constraints: Constraint[];
-  ignored: Set<string>;
+  /** nodes left out (missing a topology key the pod's own constraints need); usually none */
+  ignored: Set<string> | undefined;
+  /** per constraint: matching pods per domain (not for hostname) */
   counts: Map<string, number>[];
+  /** per constraint: for hostname, each node's matching pods */
+  perNode: Array<NodeMatchCounts | undefined>;
   weights: number[];
 }
 
@@ -140,11 +144,37 @@ function toConstraint(c: TopologySpreadConstraint, pod: Pod, selector?: { matche
   };
 }
 
+/** a map selector as a matcher: every pair must match */
+function allPairsMatcher(pairs: readonly (readonly [string, string])[]): LabelMatcher {
+  return (l) => {
+    if (l === undefined) return false;
+    for (let i = 0; i < pairs.length; i++) if (l[pairs[i]![0]] !== pairs[i]![1]) return false;
+    return true;
+  };
+}
+
 function hasAllKeys(node: Node, constraints: readonly Constraint[]): boolean {
   const labels = node.metadata.labels;
   if (!labels) return constraints.length === 0;
   for (const c of constraints) if (!Object.hasOwn(labels, c.topologyKey)) return false;
   return true;
+}
+
+/** Σ over the constraints of matching pods in the node's domain × weight + (maxSkew − 1) */
+function scoreNode(s: PreScoreState | undefined, ni: NodeInfo): number {
+  if (!s || !ni.node || s.ignored?.has(ni.name)) return 0;
+  const labels = ni.node.metadata.labels ?? {};
+  let score = 0;
+  for (let i = 0; i < s.constraints.length; i++) {
+    const c = s.constraints[i]!;
+    // one lookup: a label value is a string, and a plain object inherits none
+    const value = labels[c.topologyKey];
+    if (typeof value !== 'string' && !Object.hasOwn(labels, c.topologyKey)) continue;
+    const perNode = s.perNode[i];
+    const cnt = perNode ? perNode.count(ni) : (s.counts[i]!.get(value!) ?? 0);
+    score += cnt * s.weights[i]! + (c.maxSkew - 1);
+  }
+  return Math.round(score);
 }
 
 export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
@@ -160,10 +190,11 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
     if (!selectors || selectors.length === 0) return [];
     const merged: Record<string, string> = {};
     for (const s of selectors) Object.assign(merged, s);
-    if (Object.keys(merged).length === 0) return [];
-    const sel: LabelMatcher = (l) => matchesMapSelector(merged, l);
-    const key = JSON.stringify(['workload', Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
-    return wanted.map((c) => toConstraint(c, pod, { matcher: sel, key }));
+    const pairs = Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (pairs.length === 0) return [];
+    const matcher = allPairsMatcher(pairs);
+    const key = JSON.stringify(['workload', pairs]);
+    return wanted.map((c) => toConstraint(c, pod, { matcher, key }));
   };
   const matchCounts = new MatchCountCache();
   const countsOf = (c: Constraint, namespace: string): NodeMatchCounts => (c.counts ??= matchCounts.forSelector(c.countKey, c.selector, namespace));
@@ -199,7 +230,8 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
       const constraints = constraintsFor(pod.pod, 'DoNotSchedule');
       if (constraints.length === 0) return { status: SKIP };
       const keys = constraints.map((c) => c.topologyKey);
-      const matchNum = constraints.map((c) => (nodesOnlyFilter(pod.pod, c) ? new Map(countsOf(c, pod.namespace).domainCounts(nodes, c.topologyKey, keys, `all\0${keys.join('\0')}`)) : undefined));
+      const changes = nodes === handle.snapshot.list() ? handle.snapshot : undefined; // its change log covers these nodes
+      const matchNum = constraints.map((c) => (nodesOnlyFilter(pod.pod, c) ? new Map(countsOf(c, pod.namespace).domainCounts(nodes, c.topologyKey, keys, `all\0${keys.join('\0')}`, changes)) : undefined));
       const included = includedFor(pod.pod);
       for (let i = 0; i < constraints.length; i++) {
         if (matchNum[i]) continue;
@@ -250,31 +282,45 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
       const ignored = new Set<string>();
       const counts = constraints.map(() => new Map<string, number>());
       const size = constraints.map(() => 0);
-      for (const ni of filtered) {
-        if (!ni.node) continue;
-        if (requireAll && !hasAllKeys(ni.node, constraints)) {
+      const keys = requireAll ? constraints.map((c) => c.topologyKey) : [];
+      // Σ per domain over all nodes, for constraints where which nodes count depends on the
+      // nodes alone (kept up to date by topology-counts.ts, so cheap to ask for first)
+      const sums = constraints.map((c) =>
+        c.topologyKey !== HOSTNAME && nodesOnlyFilter(pod.pod, c) ? countsOf(c, pod.namespace).domainCounts(all, c.topologyKey, keys, requireAll ? `all\0${keys.join('\0')}` : '', handle.snapshot) : undefined,
+      );
+      // The domains of the filtered nodes. Without ignored nodes to find, the scan can stop
+      // once every constraint has seen every domain there is (3 zones: a few nodes in).
+      let open = requireAll ? -1 : constraints.filter((c) => c.topologyKey !== HOSTNAME).length;
+      for (let n = 0; n < filtered.length && open !== 0; n++) {
+        const ni = filtered[n]!;
+        const node = ni.node;
+        if (!node) continue;
+        if (requireAll && !hasAllKeys(node, constraints)) {
           ignored.add(ni.name);
           continue;
         }
-        constraints.forEach((c, i) => {
-          if (c.topologyKey === HOSTNAME) return;
-          const v = ni.node!.metadata.labels?.[c.topologyKey] ?? '';
-          if (!counts[i]!.has(v)) {
-            counts[i]!.set(v, 0);
+        const labels = node.metadata.labels;
+        for (let i = 0; i < constraints.length; i++) {
+          const key = constraints[i]!.topologyKey;
+          if (key === HOSTNAME) continue;
+          const v = labels?.[key] ?? '';
+          const m = counts[i]!;
+          if (!m.has(v)) {
+            m.set(v, 0);
             size[i]!++;
+            if (open > 0 && m.size === sums[i]?.size) open--;
           }
-        });
+        }
       }
       const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? filtered.length - ignored.size : size[i]!) + 2));
-      const keys = requireAll ? constraints.map((c) => c.topologyKey) : [];
       const included = includedFor(pod.pod);
       for (let i = 0; i < constraints.length; i++) {
         const c = constraints[i]!;
         const m = counts[i]!;
         if (m.size === 0) continue; // hostname: counted per node in Score
-        if (nodesOnlyFilter(pod.pod, c)) {
-          const sums = countsOf(c, pod.namespace).domainCounts(all, c.topologyKey, keys, requireAll ? `all\0${keys.join('\0')}` : '');
-          for (const v of m.keys()) m.set(v, sums.get(v) ?? 0);
+        const domainSums = sums[i];
+        if (domainSums) {
+          for (const v of m.keys()) m.set(v, domainSums.get(v) ?? 0);
           continue;
         }
         for (const ni of all) {
@@ -286,34 +332,31 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
           m.set(v, cur + countOn(ni, c, pod.namespace));
         }
       }
-      state.write(PRE_SCORE_KEY, { constraints, ignored, counts, weights } satisfies PreScoreState);
+      const perNode = constraints.map((c) => (c.topologyKey === HOSTNAME ? countsOf(c, pod.namespace) : undefined));
+      state.write(PRE_SCORE_KEY, { constraints, ignored: ignored.size > 0 ? ignored : undefined, counts, perNode, weights } satisfies PreScoreState);
       return SUCCESS;
     },
-    score(state: CycleState, pod, ni) {
+    score(state: CycleState, _pod, ni) {
+      return scoreNode(state.read<PreScoreState>(PRE_SCORE_KEY), ni);
+    },
+    scoreNodes(state, _pod, nodes, out) {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY);
-      if (!s || !ni.node || s.ignored.has(ni.name)) return 0;
-      const labels = ni.node.metadata.labels ?? {};
-      let score = 0;
-      for (let i = 0; i < s.constraints.length; i++) {
-        const c = s.constraints[i]!;
-        if (!Object.hasOwn(labels, c.topologyKey)) continue;
-        const cnt = c.topologyKey === HOSTNAME ? countOn(ni, c, pod.namespace) : (s.counts[i]!.get(labels[c.topologyKey]!) ?? 0);
-        score += cnt * s.weights[i]! + (c.maxSkew - 1);
-      }
-      return Math.round(score);
+      for (let i = 0; i < nodes.length; i++) out[i] = scoreNode(s, nodes[i]!);
     },
     normalizeScore(state, _pod, scores, nodes) {
       const s = state.read<PreScoreState>(PRE_SCORE_KEY);
       if (!s) return;
+      const ignored = s.ignored;
       let min = Number.MAX_SAFE_INTEGER;
       let max = 0;
       for (let i = 0; i < scores.length; i++) {
-        if (s.ignored.has(nodes[i]!.name)) continue;
-        min = Math.min(min, scores[i]!);
-        max = Math.max(max, scores[i]!);
+        if (ignored?.has(nodes[i]!.name)) continue;
+        const v = scores[i]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
       }
       for (let i = 0; i < scores.length; i++) {
-        if (s.ignored.has(nodes[i]!.name)) scores[i] = 0;
+        if (ignored?.has(nodes[i]!.name)) scores[i] = 0;
         else if (max === 0) scores[i] = MAX_NODE_SCORE;
         else scores[i] = Math.trunc((MAX_NODE_SCORE * (max + min - scores[i]!)) / max);
       }

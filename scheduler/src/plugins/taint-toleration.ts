@@ -10,7 +10,7 @@ import type { CycleState } from '../framework/cycle-state.ts';
 import type { ClusterEvent, EnqueueExtensions, FilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interfaces.ts';
 import { ActionType } from '../framework/interfaces.ts';
 import { SUCCESS, unresolvable } from '../framework/status.ts';
-import type { Toleration } from '../types.ts';
+import type { Taint, Toleration } from '../types.ts';
 import { doNotScheduleTaints, findUntoleratedTaint, tolerationsTolerateTaint } from '../util/taints.ts';
 import { defaultNormalizeScore } from './normalize.ts';
 
@@ -19,6 +19,16 @@ const PRE_SCORE_KEY = 'PreScore' + TAINT_TOLERATION;
 
 interface PreScoreState {
   tolerationsPreferNoSchedule: Toleration[];
+}
+
+/** how many PreferNoSchedule taints the tolerations leave untolerated */
+function countIntolerable(taints: readonly Taint[], tolerations: readonly Toleration[] | undefined): number {
+  let count = 0;
+  for (const taint of taints) {
+    if (taint.effect !== 'PreferNoSchedule') continue;
+    if (!tolerationsTolerateTaint(tolerations, taint)) count++;
+  }
+  return count;
 }
 
 export function newTaintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
@@ -37,13 +47,14 @@ export function newTaintToleration(): FilterPlugin & PreScorePlugin & ScorePlugi
     score(state: CycleState, _pod, node) {
       const taints = node.node?.spec?.taints;
       if (!taints || taints.length === 0) return 0;
-      const s = state.read<PreScoreState>(PRE_SCORE_KEY);
-      let count = 0;
-      for (const taint of taints) {
-        if (taint.effect !== 'PreferNoSchedule') continue;
-        if (!tolerationsTolerateTaint(s?.tolerationsPreferNoSchedule, taint)) count++;
+      return countIntolerable(taints, state.read<PreScoreState>(PRE_SCORE_KEY)?.tolerationsPreferNoSchedule);
+    },
+    scoreNodes(state, _pod, nodes, out) {
+      const tolerations = state.read<PreScoreState>(PRE_SCORE_KEY)?.tolerationsPreferNoSchedule;
+      for (let i = 0; i < nodes.length; i++) {
+        const taints = nodes[i]!.node?.spec?.taints;
+        out[i] = !taints || taints.length === 0 ? 0 : countIntolerable(taints, tolerations);
       }
-      return count;
     },
     normalizeScore(_state, _pod, scores) {
       defaultNormalizeScore(scores, true);

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '@kubesim/shared';
+import { SchedulerCache } from '../cache/cache.ts';
 import { NodeInfo } from '../framework/node-info.ts';
 import { newPodInfo } from '../framework/pod-info.ts';
 import { bindPod, makeNode, makePod } from '../testing/builders.ts';
@@ -66,5 +68,61 @@ describe('MatchCountCache.domainCounts', () => {
     const two = [...one, new NodeInfo('b1', makeNode('b1', { zone: 'b' }))];
     expect(sorted(counts.domainCounts(one, ZONE, [], ''))).toEqual([['a', 0]]);
     expect(sorted(counts.domainCounts(two, ZONE, [], ''))).toEqual([['a', 0], ['b', 0]]);
+  });
+
+  it("given the cache's change log, after any run of changes gives what a full recount gives", () => {
+    const step = fc.oneof(
+      fc.record({ op: fc.constant('add' as const), node: fc.nat(7), web: fc.boolean(), ns: fc.constantFrom('default', 'other') }),
+      fc.record({ op: fc.constant('remove' as const), node: fc.nat(7) }),
+      fc.record({ op: fc.constant('relabel' as const), node: fc.nat(7), zone: fc.constantFrom('a', 'b', 'c', undefined) }),
+      fc.record({ op: fc.constant('removeNode' as const), node: fc.nat(7) }),
+      fc.record({ op: fc.constant('addNode' as const), node: fc.nat(7), zone: fc.constantFrom('a', 'b', undefined) }),
+      fc.record({ op: fc.constant('burst' as const), node: fc.nat(7), n: fc.integer({ min: 100, max: 1500 }) }),
+      fc.record({ op: fc.constant('ask' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const cache = new SchedulerCache(new VirtualClock());
+        for (let i = 0; i < 6; i++) cache.addNode(makeNode(`n${i}`, i % 3 ? { zone: 'abc'[i % 3]! } : {}));
+        const counts = new MatchCountCache().forSelector('web', web, 'default');
+        let serial = 0;
+        const place = (node: string, ns: string, isWeb: boolean): void => {
+          cache.addOrUpdatePod(newPodInfo(bindPod(makePod(`p${serial++}`, { namespace: ns, labels: { app: isWeb ? 'web' : 'db' } }), node)), node);
+        };
+        for (const s of steps) {
+          const name = `n${s.op === 'ask' ? 0 : s.node}`;
+          if (s.op === 'add') place(name, s.ns, s.web);
+          else if (s.op === 'remove') {
+            const victim = cache.get(name)?.pods[0];
+            if (victim) cache.removePod(victim);
+          } else if (s.op === 'relabel' || s.op === 'addNode') cache.addNode(makeNode(name, s.zone ? { zone: s.zone } : {}));
+          else if (s.op === 'removeNode') cache.removeNode(name);
+          else if (s.op === 'burst' && cache.get(name)) {
+            // more changes than the log keeps: the sums must notice and look at every node
+            for (let i = 0; i < s.n; i++) place(name, 'other', false);
+          }
+          const nodes = cache.list();
+          for (const keys of [[], [ZONE]]) expect(sorted(counts.domainCounts(nodes, ZONE, keys, keys.join(), cache))).toEqual(sorted(recount(nodes, keys)));
+        }
+      }),
+      { numRuns: 150, seed: 12 },
+    );
+  });
+});
+
+describe('SchedulerCache.nodeChangesSince', () => {
+  it('lists the nodes changed since a mark, and gives up once the log has moved past it', () => {
+    const cache = new SchedulerCache(new VirtualClock());
+    const a = cache.addNode(makeNode('a'));
+    const b = cache.addNode(makeNode('b'));
+    const first = cache.nodeChangesSince(-1);
+    expect(first.nodes).toBeUndefined();
+    cache.addOrUpdatePod(newPodInfo(bindPod(makePod('x'), 'b')), 'b');
+    cache.addNode(makeNode('a', { cpu: '8' }));
+    const next = cache.nodeChangesSince(first.mark);
+    expect(next.nodes).toEqual([b, a]);
+    expect(cache.nodeChangesSince(next.mark).nodes).toEqual([]);
+    for (let i = 0; i < 3000; i++) cache.addOrUpdatePod(newPodInfo(bindPod(makePod(`p${i}`), 'a')), 'a');
+    expect(cache.nodeChangesSince(next.mark).nodes).toBeUndefined();
   });
 });

@@ -5,9 +5,11 @@
 //   NodeMatchCounts.count        — per selector and node, until NodeInfo.generation moves;
 //   NodeMatchCounts.domainCounts — per selector and topology key, the sum per domain (zone
 //                     a: 7, ...) over a node list, refreshed by re-adding only the nodes
-//                     whose generation moved since the last call (one number per node).
+//                     whose generation moved since the last call (one number per node);
+//                     with the cache's log of node changes it looks at those nodes only.
 // Both give exactly the sums a full recount gives; what-if clones get their own generation.
 
+import type { SnapshotLister } from '../framework/interfaces.ts';
 import type { NodeInfo } from '../framework/node-info.ts';
 import type { PodInfo } from '../framework/pod-info.ts';
 import type { Node } from '../types.ts';
@@ -31,6 +33,10 @@ class DomainSums {
   /** the domain each node counted in, or undefined when it was left out */
   readonly domains: Array<string | undefined>;
   readonly counts: Int32Array;
+  /** where `nodes` stood in the snapshot's change log at the last refresh (-1: never) */
+  mark = -1;
+  /** each node's position in `nodes`, built the first time only changed nodes are refreshed */
+  index: Map<NodeInfo, number> | undefined;
 
   constructor(readonly nodes: readonly NodeInfo[]) {
     this.generations = new Float64Array(nodes.length).fill(-1);
@@ -71,20 +77,37 @@ export class NodeMatchCounts {
   /**
    * Σ over `nodes` of the matching pods, per value of `topologyKey` (a node without the
    * label counts under ''). Only nodes that have every key in `requiredKeys` count; one
-   * `filterKey` must always come with the same `requiredKeys`. Returns value → sum, the
-   * cache's own map: read it, never change it.
+   * `filterKey` must always come with the same `requiredKeys`. `changes` (the snapshot
+   * `nodes` came from) tells which nodes changed, so the others are not even looked at.
+   * Returns value → sum, the cache's own map: read it, never change it.
    */
-  domainCounts(nodes: readonly NodeInfo[], topologyKey: string, requiredKeys: readonly string[], filterKey: string): ReadonlyMap<string, number> {
+  domainCounts(nodes: readonly NodeInfo[], topologyKey: string, requiredKeys: readonly string[], filterKey: string, changes?: SnapshotLister): ReadonlyMap<string, number> {
     const key = `${topologyKey}\0${filterKey}`;
     let sums = this.#domains.get(key);
     if (!sums || sums.nodes !== nodes) {
       sums = new DomainSums(nodes);
       this.#domains.set(key, sums);
     }
+    const changed = changes?.nodeChangesSince?.(sums.mark);
+    if (changed?.nodes && sums.mark >= 0) {
+      const index = (sums.index ??= new Map(nodes.map((ni, i) => [ni, i])));
+      for (const ni of changed.nodes) {
+        const i = index.get(ni);
+        if (i !== undefined) this.refresh(sums, i, topologyKey, requiredKeys);
+      }
+    } else {
+      for (let i = 0; i < nodes.length; i++) this.refresh(sums, i, topologyKey, requiredKeys);
+    }
+    sums.mark = changed ? changed.mark : -1;
+    return sums.totals;
+  }
+
+  /** re-add node `i` of `sums` if it changed since it was last added */
+  private refresh(sums: DomainSums, i: number, topologyKey: string, requiredKeys: readonly string[]): void {
     const { totals, members, generations, domains, counts } = sums;
-    for (let i = 0; i < nodes.length; i++) {
-      const ni = nodes[i]!;
-      if (generations[i] === ni.generation) continue;
+    const ni = sums.nodes[i]!;
+    {
+      if (generations[i] === ni.generation) return;
       generations[i] = ni.generation;
       const was = domains[i];
       if (was !== undefined) {
@@ -101,7 +124,7 @@ export class NodeMatchCounts {
       if (!node || !hasKeys(node, requiredKeys)) {
         domains[i] = undefined;
         counts[i] = 0;
-        continue;
+        return;
       }
       const value = node.metadata.labels?.[topologyKey] ?? '';
       const n = this.count(ni);
@@ -110,7 +133,6 @@ export class NodeMatchCounts {
       totals.set(value, (totals.get(value) ?? 0) + n);
       members.set(value, (members.get(value) ?? 0) + 1);
     }
-    return totals;
   }
 }
 
