@@ -9,7 +9,9 @@ import type { KubeObject, OwnerReference, SharedInformer } from '@kubesim/shared
 
 export const CONTROLLER_UID_INDEX = 'controller-uid';
 
-const valueOf = (namespace: string, uid: string): string => `${namespace}/${uid}`;
+/** the index value of the objects in `namespace` whose controller has `uid` ('' for orphans) */
+export const controllerIndexValue = (namespace: string, uid: string): string => `${namespace}/${uid}`;
+const valueOf = controllerIndexValue;
 
 /** the controller reference of `obj`, as stored (getControllerOf without the copy): read only */
 export function controllerRef(obj: KubeObject): Readonly<OwnerReference> | undefined {

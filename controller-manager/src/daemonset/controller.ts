@@ -5,14 +5,17 @@
 // (maxUnavailable / maxSurge) or wait for manual deletion (OnDelete); every template is
 // kept as a ControllerRevision for `kubectl rollout history/undo daemonset`.
 // kubesim: any node change resyncs every DaemonSet (Kubernetes filters by relevance).
-import { createWorkQueue, finalStateOf, getControllerOf, labelSelectorAsSelector, metaNamespaceKey, resources, runController } from '@kubesim/shared';
+import { createWorkQueue, finalStateOf, labelSelectorAsSelector, metaNamespaceKey, resources, runController } from '@kubesim/shared';
 import type { Pod } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
 import { deepEqual } from '../canonical.ts';
+import { controllerRef } from '../controller-index.ts';
 import { ControllerExpectations } from '../replicaset/expectations.ts';
 import { syncDaemonSet, type DaemonSetCaches } from './sync.ts';
 
 export const DAEMONSET_CONTROLLER = 'daemonset-controller';
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
 
 export function startDaemonSetController(ctx: ControllerContext): RunningController {
   const caches: DaemonSetCaches = {
@@ -23,11 +26,11 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
     expectations: new ControllerExpectations(ctx.clock),
   };
   const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'daemonset' });
-  const ownersOf = (pod: Pod): string[] => {
+  const ownersOf = (pod: Pod): readonly string[] => {
     const ns = pod.metadata.namespace ?? '';
-    const ref = getControllerOf(pod);
+    const ref = controllerRef(pod);
     if (ref) {
-      if (ref.kind !== 'DaemonSet') return [];
+      if (ref.kind !== 'DaemonSet') return NO_KEYS;
       const ds = caches.daemonsets.store.get(`${ns}/${ref.name}`);
       return ds && ds.metadata.uid === ref.uid ? [`${ns}/${ref.name}`] : [];
     }
@@ -50,13 +53,16 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
   caches.pods.addEventHandler({
     onAdd: (pod) => {
       for (const key of ownersOf(pod)) {
-        if (getControllerOf(pod)) caches.expectations.creationObserved(key);
+        if (controllerRef(pod)) caches.expectations.creationObserved(key);
         queue.add(key);
       }
     },
     onUpdate: (old, pod) => {
       if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) for (const key of ownersOf(pod)) caches.expectations.deletionObserved(key);
-      for (const key of new Set([...ownersOf(old), ...ownersOf(pod)])) queue.add(key);
+      const before = ownersOf(old);
+      const after = ownersOf(pod);
+      if (before.length === 0 && after.length === 0) return; // (the pods of other controllers)
+      for (const key of new Set([...before, ...after])) queue.add(key);
     },
     onDelete: (obj) => {
       const pod = finalStateOf(obj);

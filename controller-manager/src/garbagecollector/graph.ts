@@ -79,6 +79,18 @@ export class OwnerGraph {
     return old;
   }
 
+  /** what upsert of an equal node does, without replacing it: the node goes last among
+   *  each of its owners' dependents (dependentsOf lists them in the order last upserted) */
+  touch(node: GraphNode): void {
+    const uid = node.identity.uid;
+    for (const r of node.owners) {
+      const set = this.#dependents.get(r.uid)!;
+      if (set.size === 1) continue; // only this node: already last
+      set.delete(uid);
+      set.add(uid);
+    }
+  }
+
   /** remove a node; nodes that reference it keep doing so (it becomes virtual) */
   remove(uid: string): GraphNode | undefined {
     const old = this.#nodes.get(uid);

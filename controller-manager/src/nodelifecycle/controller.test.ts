@@ -117,6 +117,40 @@ describe('node lifecycle controller', () => {
     expect(await noExecute()).toBe(2);
   });
 
+  it('counts every lease renewal of a node it has nothing to do for: Unknown at the first look more than 50 s after the last one', async () => {
+    const kubelet = await registerNode(cluster, 'n1');
+    const started = cluster.clock.now();
+    await start();
+    kubelet.keepAlive(7_000);
+    await cluster.advance(123_000, 1000);
+    kubelet.stop();
+    const lease = await cluster.client.get(resources.leases, 'n1', { namespace: 'kube-node-lease' });
+    const lastRenewal = Date.parse((lease as { spec?: { renewTime?: string } }).spec?.renewTime ?? '');
+    expect(lastRenewal).toBeGreaterThan(started + 100_000);
+    await cluster.advance(70_000, 1000);
+    // the controller looks every 5 s from its start; the first look past the grace period marks it
+    let look = started;
+    while (look - lastRenewal <= 50_000) look += 5_000;
+    const marked = ready(await getNode('n1'));
+    expect(marked?.status).toBe('Unknown');
+    expect(Date.parse(marked?.lastTransitionTime ?? '')).toBe(Math.floor(look / 1000) * 1000);
+  });
+
+  it('looks again at once at a node that changed while it had nothing to do for it', async () => {
+    const kubelet = await registerNode(cluster, 'n1');
+    await start();
+    kubelet.keepAlive();
+    await cluster.advance(30_000, 1000);
+    await kubelet.postReady('False');
+    await kubelet.renewLease();
+    await cluster.advance(100);
+    expect(taintKeys(await getNode('n1'))).toEqual(['node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule']);
+    await kubelet.postReady('True');
+    await cluster.advance(100);
+    expect((await getNode('n1')).spec?.taints).toBeUndefined();
+    kubelet.stop();
+  });
+
   it('records RegisteredNode for each node it starts watching', async () => {
     await registerNode(cluster, 'n1');
     await start();

@@ -8,13 +8,17 @@
 // (eviction-limiter.ts), removed as soon as the node is Ready again. Evicting the pods is
 // the taint eviction controller's job (taint-eviction.ts).
 // kubesim: one queue keyed by node name, fed by node/lease events and the periodic tick;
-// no zones (so no disruption modes), no cloud-provider node deletion.
+// no zones (so no disruption modes), no cloud-provider node deletion. A look that changes
+// nothing makes the node "quiet" until its Node object changes: a lease renewal of a quiet
+// node then only notes the probe time, and the tick skips it while it is within its grace
+// period — a look would find the same again (Kubernetes reads Leases from its lister at
+// each nodeMonitorPeriod rather than per event; kubesim notes renewals as they come).
 
 import { createWorkQueue, finalStateOf, formatTime, isNotFound, resources, runController } from '@kubesim/shared';
 import type { KubeObject, Node, Pod, ReconcileResult, SharedInformer } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
 import { EvictionRateLimiter } from './eviction-limiter.ts';
-import { NodeHealthTracker, conditionsMarkedUnknown } from './health.ts';
+import { NodeHealthTracker, conditionsMarkedUnknown, observeLease } from './health.ts';
 import type { LeaseLike } from './health.ts';
 import { ensureNodeNameIndex, podsOnNode } from './pods-by-node.ts';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE, hasNoExecuteTaint, noExecuteTaintKey, noScheduleTaintKeys, nodeCondition, reconcileControllerTaints, sameTaints } from './taints.ts';
@@ -53,10 +57,13 @@ export function startNodeLifecycleController(ctx: ControllerContext, opts: NodeL
     limiter: new EvictionRateLimiter(ctx.clock, opts.nodeEvictionRate ?? 0.1),
     gracePeriodMs: opts.nodeMonitorGracePeriodMs ?? 50_000,
     startupGracePeriodMs: opts.nodeStartupGracePeriodMs ?? 60_000,
+    quiet: new Map(),
   };
 
   const enqueueLease = (lease: LeaseObject): void => {
-    if (lease.metadata.namespace === NODE_LEASE_NAMESPACE) queue.add(lease.metadata.name ?? '');
+    if (lease.metadata.namespace !== NODE_LEASE_NAMESPACE) return;
+    const name = lease.metadata.name ?? '';
+    if (!noteQuietRenewal(state, name, lease)) queue.add(name);
   };
   const handles = [
     nodeInformer.addEventHandler({
@@ -67,6 +74,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, opts: NodeL
         const name = node.metadata.name ?? '';
         if (state.health.get(name)) ctx.recorder.event(node, 'Normal', 'RemovingNode', `Node ${name} event: Removing Node ${name} from Controller`);
         state.health.forget(name);
+        state.quiet.delete(name);
       },
     }),
     leaseInformer.addEventHandler({
@@ -75,7 +83,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, opts: NodeL
     }),
   ];
   const tick = ctx.clock.setInterval(() => {
-    for (const name of nodeInformer.store.listKeys()) queue.add(name);
+    for (const name of nodeInformer.store.listKeys()) if (!stillQuiet(state, name)) queue.add(name);
   }, period);
 
   const stop = runController({
@@ -105,11 +113,42 @@ interface NodeLifecycleState {
   limiter: EvictionRateLimiter;
   gracePeriodMs: number;
   startupGracePeriodMs: number;
+  /** node name → what its last look found nothing to do about (see QuietNode) */
+  quiet: Map<string, QuietNode>;
+}
+
+/**
+ * A node whose last look wrote nothing, recorded no event and asked for no retry. Another
+ * look at the same Node object, with no newer lease, within the grace period, would find
+ * the same: health, Ready status, taints and (not asked) the eviction limiter depend on
+ * nothing else. A look forgets it as it starts; a changed Node is a different object.
+ */
+interface QuietNode {
+  node: Node;
+  graceMs: number;
+}
+
+/** the node is quiet and still within its grace period: a look now would change nothing */
+function stillQuiet(s: NodeLifecycleState, name: string): boolean {
+  const q = s.quiet.get(name);
+  if (!q || s.nodeInformer.store.get(name) !== q.node) return false;
+  const health = s.health.get(name);
+  return health !== undefined && s.ctx.clock.now() - health.probeTimestamp <= q.graceMs;
+}
+
+/** a lease event of a quiet node: note the renewal; true if that is all a look would do */
+function noteQuietRenewal(s: NodeLifecycleState, name: string, lease: LeaseObject): boolean {
+  const q = s.quiet.get(name);
+  const health = s.health.get(name);
+  if (!q || !health || s.nodeInformer.store.get(name) !== q.node) return false;
+  observeLease(health, lease, s.ctx.clock.now());
+  return stillQuiet(s, name);
 }
 
 /** one look at one node: health, conditions, pods on a newly not-ready node, taints */
 async function syncNode(s: NodeLifecycleState, name: string): Promise<void | ReconcileResult> {
   const { ctx } = s;
+  s.quiet.delete(name);
   const cached = s.nodeInformer.store.get(name);
   if (!cached) return;
   const now = ctx.clock.now();
@@ -119,14 +158,19 @@ async function syncNode(s: NodeLifecycleState, name: string): Promise<void | Rec
   // read straight from the (frozen) cache: most looks change nothing, and the writes below
   // build new objects around the cached parts (the apiserver copies what it is sent)
   let node: Node = cached;
+  let acted = false;
   const grace = nodeCondition(node, 'Ready') ? s.gracePeriodMs : s.startupGracePeriodMs;
   if (now - health.probeTimestamp > grace) {
     const conditions = conditionsMarkedUnknown(node, formatTime(now));
-    if (conditions) node = await writeNode(ctx, { ...node, status: { ...node.status, conditions } }, 'status');
+    if (conditions) {
+      acted = true;
+      node = await writeNode(ctx, { ...node, status: { ...node.status, conditions } }, 'status');
+    }
   }
 
   const ready = nodeCondition(node, 'Ready')?.status;
   if (health.lastReadyStatus === 'True' && ready !== 'True') {
+    acted = true;
     ctx.recorder.event(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
     await markPodsNotReady(s, name);
   }
@@ -148,8 +192,14 @@ async function syncNode(s: NodeLifecycleState, name: string): Promise<void | Rec
     if (taints.length) spec.taints = taints;
     else delete spec.taints;
     await writeNode(ctx, { ...node, spec });
+    return retryLater(retryAfter);
   }
-  if (retryAfter !== undefined && Number.isFinite(retryAfter)) return { requeueAfter: Math.max(retryAfter, 100) };
+  if (retryAfter === undefined && !acted) s.quiet.set(name, { node: cached, graceMs: grace });
+  return retryLater(retryAfter);
+}
+
+function retryLater(retryAfter: number | undefined): ReconcileResult | undefined {
+  return retryAfter !== undefined && Number.isFinite(retryAfter) ? { requeueAfter: Math.max(retryAfter, 100) } : undefined;
 }
 
 /** PUT the node (or its status) at the resourceVersion read; a conflict goes back to the queue */

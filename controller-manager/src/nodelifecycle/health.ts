@@ -17,6 +17,8 @@ export interface NodeHealth {
   probeTimestamp: number;
   readyHeartbeat: string | undefined;
   leaseRenewTime: number | undefined;
+  /** the renewTime text leaseRenewTime was parsed from (the same text needs no parse) */
+  leaseRenewText: string | undefined;
   /** the Ready status at the controller's last look (for NodeNotReady on a transition) */
   lastReadyStatus: string | undefined;
 }
@@ -36,15 +38,16 @@ export class NodeHealthTracker {
   observe(node: Node, lease: LeaseLike | undefined, now: number): { health: NodeHealth; first: boolean } {
     const name = node.metadata.name ?? '';
     const ready = nodeCondition(node, 'Ready');
-    const renew = lease?.spec?.renewTime ? Date.parse(lease.spec.renewTime) : undefined;
     let health = this.#nodes.get(name);
     const first = health === undefined;
     if (!health) {
       const created = Date.parse(node.metadata.creationTimestamp ?? '');
+      const renewText = lease?.spec?.renewTime || undefined;
       health = {
         probeTimestamp: ready || Number.isNaN(created) ? now : created,
         readyHeartbeat: ready?.lastHeartbeatTime,
-        leaseRenewTime: renew,
+        leaseRenewTime: renewText ? Date.parse(renewText) : undefined,
+        leaseRenewText: renewText,
         lastReadyStatus: ready?.status,
       };
       this.#nodes.set(name, health);
@@ -54,11 +57,20 @@ export class NodeHealthTracker {
       health.readyHeartbeat = ready.lastHeartbeatTime;
       health.probeTimestamp = now;
     }
-    if (renew !== undefined && (health.leaseRenewTime === undefined || renew > health.leaseRenewTime)) {
-      health.leaseRenewTime = renew;
-      health.probeTimestamp = now;
-    }
+    observeLease(health, lease, now);
     return { health, first };
+  }
+}
+
+/** what the lease says: a renewTime later than any seen before is a sign of life now */
+export function observeLease(health: NodeHealth, lease: LeaseLike | undefined, now: number): void {
+  const text = lease?.spec?.renewTime;
+  if (!text || text === health.leaseRenewText) return;
+  const renew = Date.parse(text);
+  if (health.leaseRenewTime === undefined || renew > health.leaseRenewTime) {
+    health.leaseRenewTime = renew;
+    health.leaseRenewText = text;
+    health.probeTimestamp = now;
   }
 }
 

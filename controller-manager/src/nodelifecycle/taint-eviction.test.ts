@@ -98,6 +98,22 @@ describe('taint eviction controller', () => {
     expect(await evicted('web')).toBe(true);
   });
 
+  it('evicts a pod that comes to a node already tainted, and one whose node is tainted after it came', async () => {
+    await registerNode(cluster, 'n1');
+    await registerNode(cluster, 'n2');
+    await start();
+    await taintNode('n1', { key: 'dedicated', value: 'db', effect: 'NoExecute' });
+    await cluster.settle();
+    await runPodOn(cluster, 'late', 'n1');
+    await runPodOn(cluster, 'early', 'n2');
+    await cluster.settle();
+    expect(await evicted('late')).toBe(true);
+    expect(await evicted('early')).toBe(false);
+    await taintNode('n2', { key: 'dedicated', value: 'db', effect: 'NoExecute' });
+    await cluster.settle();
+    expect(await evicted('early')).toBe(true);
+  });
+
   it('leaves pods on untainted nodes alone', async () => {
     await registerNode(cluster, 'n1');
     await runPodOn(cluster, 'web', 'n1');

@@ -9,7 +9,9 @@
 // "Cancelling deletion of Pod ns/name".
 // kubesim: level-triggered — the deadline is taint.timeAdded + tolerationSeconds (Kubernetes
 // counts from when its in-memory timer started), so a restart keeps the schedule; the
-// `maxTolerationSeconds` option caps finite tolerationSeconds to speed up demos.
+// `maxTolerationSeconds` option caps finite tolerationSeconds to speed up demos. A pod event
+// is looked at only when there is something to decide: its node has NoExecute taints, or an
+// eviction of it is planned (a taint that comes later brings its node's pods back in).
 
 import { createWorkQueue, finalStateOf, formatTime, isConflict, isNotFound, metaNamespaceKey, resources, runController, splitMetaNamespaceKey } from '@kubesim/shared';
 import type { Node, Pod, ReconcileResult, Taint, Toleration } from '@kubesim/shared';
@@ -60,8 +62,12 @@ export function startTaintEvictionController(ctx: ControllerContext, opts: Taint
   const firstSeen = new Map<string, number>();
 
   const noExecute = (node: Node | undefined): Taint[] => node?.spec?.taints?.filter((t) => t.effect === 'NoExecute') ?? [];
+  const hasNoExecute = (node: Node | undefined): boolean => node?.spec?.taints?.some((t) => t.effect === 'NoExecute') ?? false;
   const enqueuePod = (pod: Pod): void => {
-    if (pod.spec?.nodeName || planned.has(metaNamespaceKey(pod))) queue.add(metaNamespaceKey(pod));
+    const key = metaNamespaceKey(pod);
+    if (planned.has(key)) queue.add(key);
+    // on a node without NoExecute taints a look would only call off a plan there is not
+    else if (pod.spec?.nodeName && hasNoExecute(nodeInformer.store.get(pod.spec.nodeName))) queue.add(key);
   };
   const enqueueNodePods = (node: Node): void => {
     for (const pod of podsOnNode(podInformer, node.metadata.name ?? '')) queue.add(metaNamespaceKey(pod));

@@ -6,13 +6,16 @@
 // kubesim: the same loop over shared informers; expectations count creations and
 // deletions (Kubernetes also tracks which pod UIDs it deleted); burst limit 500. Slow start
 // keeps a window of requests in flight (slow-start.ts), and a burst that went through
-// whole lets the next one start at the window it reached (Kubernetes starts each at 1).
+// whole lets the next one start at the window it reached (Kubernetes starts each at 1). The
+// pod handlers also keep running counts of each ReplicaSet's pods (pod-tally.ts), which a
+// sync reads instead of walking its pods when that is all it needs.
 
-import { runController, createWorkQueue, labelSelectorAsSelector, metaNamespaceKey, finalStateOf, resources } from '@kubesim/shared';
+import { runController, createWorkQueue, deletionHandlingKey, labelSelectorAsSelector, metaNamespaceKey, finalStateOf, resources } from '@kubesim/shared';
 import type { Pod, ReplicaSet } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
 import { controllerRef, ensureControllerIndex } from '../controller-index.ts';
 import { ControllerExpectations } from './expectations.ts';
+import { PodTallies } from './pod-tally.ts';
 import { syncReplicaSet } from './sync.ts';
 
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
@@ -24,6 +27,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
   const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'replicaset' });
   const expectations = new ControllerExpectations(ctx.clock);
   const slowStart = new Map<string, number>();
+  const tallies = new PodTallies();
 
   const enqueue = (rs: ReplicaSet): void => queue.add(metaNamespaceKey(rs));
 
@@ -42,6 +46,13 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
       .map(metaNamespaceKey);
   };
 
+  /** both name the same controller (so ownersOf gives the same for both, now) */
+  const sameController = (a: Pod, b: Pod): boolean => {
+    const x = controllerRef(a);
+    const y = controllerRef(b);
+    return x !== undefined && y !== undefined && x.uid === y.uid && x.name === y.name && x.kind === y.kind && a.metadata.namespace === b.metadata.namespace;
+  };
+
   rsInformer.addEventHandler({
     onAdd: enqueue,
     onUpdate: (_old, rs) => enqueue(rs),
@@ -54,22 +65,25 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
   });
   podInformer.addEventHandler({
     onAdd: (pod) => {
+      tallies.put(metaNamespaceKey(pod), pod);
       for (const key of ownersOf(pod)) {
         if (controllerRef(pod)) expectations.creationObserved(key);
         queue.add(key);
       }
     },
     onUpdate: (old, pod) => {
+      tallies.put(metaNamespaceKey(pod), pod);
       if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) {
         for (const key of ownersOf(pod)) expectations.deletionObserved(key);
       }
       // once per owner: a key handed to a worker at once would be re-added by a second add
       const before = ownersOf(old);
-      const after = ownersOf(pod);
+      const after = sameController(old, pod) ? before : ownersOf(pod);
       for (const key of before) queue.add(key);
       for (const key of after) if (!before.includes(key)) queue.add(key);
     },
     onDelete: (obj) => {
+      tallies.remove(deletionHandlingKey(obj));
       const pod = finalStateOf(obj);
       for (const key of ownersOf(pod)) {
         if (!pod.metadata.deletionTimestamp) expectations.deletionObserved(key);
@@ -84,7 +98,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
     logger: ctx.logger,
-    reconcile: (key) => syncReplicaSet(ctx, { rsInformer, podInformer, expectations, slowStart }, key),
+    reconcile: (key) => syncReplicaSet(ctx, { rsInformer, podInformer, expectations, slowStart, tallies }, key),
   });
   return { name: REPLICASET_CONTROLLER, stop };
 }

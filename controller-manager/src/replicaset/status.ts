@@ -11,26 +11,46 @@ import { availableFromFacts, matchesOnce, podFacts } from '../pod-facts.ts';
 
 type RSStatus = NonNullable<ReplicaSet['status']>;
 
-export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], manageError: unknown, now: number): RSStatus {
+/** the template labels as a matchesOnce question (its key) and its test */
+export function templateLabelsQuestion(rs: ReplicaSet): { question: string; carries: (pod: Pod) => boolean } {
   const templateLabels = Object.entries(rs.spec?.template?.metadata?.labels ?? {});
-  const question = JSON.stringify(templateLabels);
-  const carriesTemplateLabels = (pod: Pod): boolean => {
-    const labels = pod.metadata.labels ?? {};
-    return templateLabels.every(([k, v]) => labels[k] === v);
+  return {
+    question: JSON.stringify(templateLabels),
+    carries: (pod: Pod): boolean => {
+      const labels = pod.metadata.labels ?? {};
+      return templateLabels.every(([k, v]) => labels[k] === v);
+    },
   };
+}
+
+export interface ReplicaCounts {
+  replicas: number;
+  fullyLabeled: number;
+  ready: number;
+  available: number;
+}
+
+export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], manageError: unknown, now: number): RSStatus {
+  const { question, carries } = templateLabelsQuestion(rs);
   const minReady = rs.spec?.minReadySeconds ?? 0;
   let fullyLabeled = 0;
   let ready = 0;
   let available = 0;
   for (const pod of pods) {
     const f = podFacts(pod);
-    if (matchesOnce(pod, 'template', question, carriesTemplateLabels, f)) fullyLabeled++;
+    if (matchesOnce(pod, 'template', question, carries, f)) fullyLabeled++;
     if (f.ready) {
       ready++;
       if (availableFromFacts(f, minReady, now)) available++;
     }
   }
-  const status: RSStatus = { replicas: pods.length };
+  return replicaSetStatusOf(rs, { replicas: pods.length, fullyLabeled, ready, available }, manageError, now);
+}
+
+/** the status from the counts of the ReplicaSet's pods */
+export function replicaSetStatusOf(rs: ReplicaSet, counts: ReplicaCounts, manageError: unknown, now: number): RSStatus {
+  const { replicas, fullyLabeled, ready, available } = counts;
+  const status: RSStatus = { replicas };
   if (fullyLabeled) status.fullyLabeledReplicas = fullyLabeled;
   if (ready) status.readyReplicas = ready;
   if (available) status.availableReplicas = available;
@@ -38,7 +58,7 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
   let conditions = (rs.status?.conditions ?? []) as WorkloadCondition[];
   if (manageError) {
     const want = rs.spec?.replicas ?? 1;
-    const reason = pods.length < want ? 'FailedCreate' : 'FailedDelete';
+    const reason = replicas < want ? 'FailedCreate' : 'FailedDelete';
     conditions = setCondition(conditions, { type: 'ReplicaFailure', status: 'True', reason, message: errorMessage(manageError), lastTransitionTime: formatTime(now) });
   } else {
     conditions = removeCondition(conditions, 'ReplicaFailure');
@@ -47,17 +67,15 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
   return status;
 }
 
+/** the same counts (absent = 0), observedGeneration and conditions */
 export function statusEqual(a: RSStatus | undefined, b: RSStatus): boolean {
-  return deepEqual(normalize(a ?? { replicas: 0 }), normalize(b));
-}
-
-function normalize(s: RSStatus): unknown {
-  return {
-    replicas: s.replicas ?? 0,
-    fullyLabeledReplicas: s.fullyLabeledReplicas ?? 0,
-    readyReplicas: s.readyReplicas ?? 0,
-    availableReplicas: s.availableReplicas ?? 0,
-    observedGeneration: s.observedGeneration ?? 0,
-    conditions: s.conditions ?? [],
-  };
+  const x = a ?? { replicas: 0 };
+  return (
+    (x.replicas ?? 0) === (b.replicas ?? 0) &&
+    (x.fullyLabeledReplicas ?? 0) === (b.fullyLabeledReplicas ?? 0) &&
+    (x.readyReplicas ?? 0) === (b.readyReplicas ?? 0) &&
+    (x.availableReplicas ?? 0) === (b.availableReplicas ?? 0) &&
+    (x.observedGeneration ?? 0) === (b.observedGeneration ?? 0) &&
+    deepEqual(x.conditions ?? [], b.conditions ?? [])
+  );
 }

@@ -67,7 +67,8 @@ export class NodeAgent {
    *  holds, the fingerprint cannot have changed and the status need not be rebuilt */
   #lastFingerprintOf = '';
   #lastReport = Number.NEGATIVE_INFINITY;
-  #timers: QueuedTimer[] = [];
+  /** the heartbeat timers waiting (a Set: each one that fires leaves it without a copy) */
+  #timers = new Set<QueuedTimer>();
   #registering: Promise<void> | undefined;
   #statusDirty = false;
   /** the Node existed before this boot, so its Lease probably does too */
@@ -121,7 +122,7 @@ export class NodeAgent {
     this.running = false;
     this.registered = false;
     for (const t of this.#timers) t.cancel();
-    this.#timers = [];
+    this.#timers.clear();
   }
 
   /** report status at the next check even if the 5-minute report is not due */
@@ -136,10 +137,10 @@ export class NodeAgent {
 
   #after(ms: number, fn: () => void): void {
     const t = this.#deps.timers.after(ms, () => {
-      this.#timers = this.#timers.filter((x) => x !== t);
+      this.#timers.delete(t);
       if (this.running) fn();
     });
-    this.#timers.push(t);
+    this.#timers.add(t);
   }
 
   async #register(): Promise<void> {

@@ -20,12 +20,22 @@ export interface AdmissionNode {
   pressure: readonly string[];
 }
 
+// Each admission sums the requests of the node's pods, and a cluster holds a handful of
+// distinct quantities ("100m", "128Mi"): parse each once.
+const amounts = new Map<string, number>();
+
 /** a resource amount in the unit the kubelet compares: millicores for cpu, else whole units */
 export function amount(resource: string, v: string | number | undefined): number {
   if (v === undefined) return 0;
-  const q = tryParseQuantity(v);
-  if (!q) return 0;
-  return resource === 'cpu' ? q.milliValue() : q.value();
+  const key = `${resource === 'cpu' ? 'm' : ''}${typeof v}:${v}`;
+  let n = amounts.get(key);
+  if (n === undefined) {
+    const q = tryParseQuantity(v);
+    n = !q ? 0 : resource === 'cpu' ? q.milliValue() : q.value();
+    if (amounts.size >= 10_000) amounts.clear();
+    amounts.set(key, n);
+  }
+  return n;
 }
 
 function containerRequests(c: Container): Map<string, number> {

@@ -105,7 +105,15 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   /** register a handler; if the cache already has objects, it gets onAdd for each */
   addEventHandler(handler: ResourceEventHandler<T>): { remove(): void } {
     this.#handlers.add(handler);
-    for (const obj of this.#indexer.list()) this.#call('onAdd', () => handler.onAdd?.(obj, true));
+    if (handler.onAdd) {
+      for (const obj of this.#indexer.list()) {
+        try {
+          handler.onAdd(obj, true);
+        } catch (err) {
+          this.#threw('onAdd', err);
+        }
+      }
+    }
     return { remove: () => void this.#handlers.delete(handler) };
   }
 
@@ -182,8 +190,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   }
 
   #upsert(obj: T): void {
-    const old = this.#indexer.get(metaNamespaceKey(obj));
-    this.#indexer.upsert(obj);
+    const old = this.#indexer.upsertReplacing(obj);
     if (old) this.#notifyUpdate(old, obj);
     else this.#notifyAdd(obj, false);
   }
@@ -201,23 +208,42 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     for (const obj of this.#indexer.list()) this.#notifyUpdate(obj, obj);
   }
 
+  // one loop per kind of call, without a closure per handler: every event of every informer comes through here
+
   #notifyAdd(obj: T, initial: boolean): void {
-    for (const h of this.#handlers) this.#call('onAdd', () => h.onAdd?.(obj, initial));
+    for (const h of this.#handlers) {
+      if (!h.onAdd) continue;
+      try {
+        h.onAdd(obj, initial);
+      } catch (err) {
+        this.#threw('onAdd', err);
+      }
+    }
   }
 
   #notifyUpdate(old: T, obj: T): void {
-    for (const h of this.#handlers) this.#call('onUpdate', () => h.onUpdate?.(old, obj));
+    for (const h of this.#handlers) {
+      if (!h.onUpdate) continue;
+      try {
+        h.onUpdate(old, obj);
+      } catch (err) {
+        this.#threw('onUpdate', err);
+      }
+    }
   }
 
   #notifyDelete(obj: T | DeletedFinalStateUnknown<T>): void {
-    for (const h of this.#handlers) this.#call('onDelete', () => h.onDelete?.(obj));
+    for (const h of this.#handlers) {
+      if (!h.onDelete) continue;
+      try {
+        h.onDelete(obj);
+      } catch (err) {
+        this.#threw('onDelete', err);
+      }
+    }
   }
 
-  #call(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#log.error({ resource: this.type.resource, handler: what, err: errorMessage(err) }, 'event handler threw');
-    }
+  #threw(what: string, err: unknown): void {
+    this.#log.error({ resource: this.type.resource, handler: what, err: errorMessage(err) }, 'event handler threw');
   }
 }

@@ -1,7 +1,8 @@
 // The informer's cache (client-go's cache.Indexer): objects by key — `namespace/name`,
 // or `name` for cluster-scoped objects — plus secondary indexes. An index function maps
 // an object to the values it is filed under (pods by `spec.nodeName`, everything by
-// namespace); `byIndex('nodeName', 'node-1')` then finds them without a scan.
+// namespace); `byIndex('nodeName', 'node-1')` then finds them without a scan. It must
+// depend on the object only: the values it gave are remembered to unfile the object later.
 // Objects are deep-frozen when stored, and the same frozen object is handed to every
 // reader: clone before changing. (The store freezes the object it is given, in place.)
 
@@ -73,6 +74,12 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
   readonly #indexers = new Map<string, IndexFunc<T>>();
   /** index name → value → the objects filed there, by key (byIndex reads them in one pass) */
   readonly #indices = new Map<string, Map<string, Map<string, T>>>();
+  /** the index functions and their indices, in the order added (for the loops of a write) */
+  readonly #fns: IndexFunc<T>[] = [];
+  readonly #idxs: Map<string, Map<string, T>>[] = [];
+  /** key → the values each index filed the object under (by position in #fns): a write
+   *  unfiles the object it replaces without asking the index functions again */
+  readonly #filedUnder = new Map<string, (readonly string[])[]>();
 
   constructor(indexers: Indexers<T> = {}) {
     this.addIndexers(indexers);
@@ -86,28 +93,52 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
   addIndexers(indexers: Indexers<T>): void {
     for (const [name, fn] of Object.entries(indexers)) {
       if (this.#indexers.has(name)) throw new Error(`indexer "${name}" already exists`);
+      const idx = new Map<string, Map<string, T>>();
       this.#indexers.set(name, fn);
-      this.#indices.set(name, new Map());
-      for (const [key, obj] of this.#items) this.#file(name, fn, key, obj);
+      this.#indices.set(name, idx);
+      this.#fns.push(fn);
+      this.#idxs.push(idx);
+      for (const [key, obj] of this.#items) this.#filedUnder.get(key)!.push(file(idx, key, obj, fn(obj)));
     }
   }
 
   /** insert or replace by key; returns the stored (frozen) object */
   upsert(obj: T): T {
+    this.upsertReplacing(obj);
+    return obj;
+  }
+
+  /** upsert, returning the object it replaced (undefined for a new key) */
+  upsertReplacing(obj: T): T | undefined {
     const key = metaNamespaceKey(obj);
     deepFreeze(obj);
     const old = this.#items.get(key);
-    if (old) this.#unfileAll(key, old);
     this.#items.set(key, obj);
-    for (const [name, fn] of this.#indexers) this.#file(name, fn, key, obj);
-    return obj;
+    const fns = this.#fns;
+    const filed = old ? this.#filedUnder.get(key)! : [];
+    for (let i = 0; i < fns.length; i++) {
+      const values = fns[i]!(obj);
+      const idx = this.#idxs[i]!;
+      const before = old ? filed[i]! : undefined;
+      if (before && before.length === 1 && values.length === 1 && before[0] === values[0]) {
+        refile(idx, key, obj, values[0]!);
+      } else {
+        if (before) unfile(idx, key, before);
+        file(idx, key, obj, values);
+      }
+      filed[i] = values;
+    }
+    if (!old) this.#filedUnder.set(key, filed);
+    return old;
   }
 
   /** remove by key; returns what was stored */
   delete(key: string): T | undefined {
     const old = this.#items.get(key);
     if (old) {
-      this.#unfileAll(key, old);
+      const filed = this.#filedUnder.get(key)!;
+      for (let i = 0; i < filed.length; i++) unfile(this.#idxs[i]!, key, filed[i]!);
+      this.#filedUnder.delete(key);
       this.#items.delete(key);
     }
     return old;
@@ -116,7 +147,8 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
   /** replace the whole contents */
   replace(objs: readonly T[]): void {
     this.#items.clear();
-    for (const idx of this.#indices.values()) idx.clear();
+    this.#filedUnder.clear();
+    for (const idx of this.#idxs) idx.clear();
     for (const o of objs) this.upsert(o);
   }
 
@@ -160,28 +192,40 @@ export class Indexer<T extends KubeObject> implements ReadonlyIndexer<T> {
     if (!idx) throw new Error(`index "${indexName}" does not exist`);
     return idx;
   }
+}
 
-  #file(name: string, fn: IndexFunc<T>, key: string, obj: T): void {
-    const idx = this.#indices.get(name)!;
-    const values = fn(obj);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (i > 0 && values.indexOf(v) < i) continue; // filed once per distinct value
-      let filed = idx.get(v);
-      if (!filed) idx.set(v, (filed = new Map()));
-      filed.set(key, obj);
-    }
-  }
+// An object moves to the end of each value it is refiled under, and a value refiled after it
+// emptied moves to the end of its index: byIndex and listIndexValues list in filing order.
 
-  #unfileAll(key: string, obj: T): void {
-    for (const [name, fn] of this.#indexers) {
-      const idx = this.#indices.get(name)!;
-      for (const v of fn(obj)) {
-        const filed = idx.get(v);
-        if (!filed) continue;
-        filed.delete(key);
-        if (filed.size === 0) idx.delete(v);
-      }
-    }
+/** file `obj` under each distinct value; returns `values` */
+function file<T>(idx: Map<string, Map<string, T>>, key: string, obj: T, values: readonly string[]): readonly string[] {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (i > 0 && values.indexOf(v) < i) continue; // filed once per distinct value
+    let filed = idx.get(v);
+    if (!filed) idx.set(v, (filed = new Map()));
+    filed.set(key, obj);
   }
+  return values;
+}
+
+function unfile<T>(idx: Map<string, Map<string, T>>, key: string, values: readonly string[]): void {
+  for (const v of values) {
+    const filed = idx.get(v);
+    if (!filed) continue;
+    filed.delete(key);
+    if (filed.size === 0) idx.delete(v);
+  }
+}
+
+/** unfile then file under the one value `v` it stays under, in one look-up */
+function refile<T>(idx: Map<string, Map<string, T>>, key: string, obj: T, v: string): void {
+  const filed = idx.get(v)!;
+  if (filed.size === 1) {
+    // it was alone there: the value empties and comes back, last
+    idx.delete(v);
+    idx.set(v, filed);
+  }
+  filed.delete(key);
+  filed.set(key, obj);
 }

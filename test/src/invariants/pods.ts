@@ -4,7 +4,7 @@
 // if that is more; plus overhead), phases, readiness and availability (Ready for
 // minReadySeconds, at the one-second granularity of lastTransitionTime), owners, ordinals.
 
-import { getControllerOf, parseQuantity } from '@kubesim/shared';
+import { parseQuantity } from '@kubesim/shared';
 import type { KubeObject, Node, Pod } from '@kubesim/shared';
 
 export type ResourceList = Map<string, number>;
@@ -113,12 +113,20 @@ export function isAvailable(p: Pod, minReadySeconds: number, now: number): boole
 
 /** the controller owner of kind `kind`, as `namespace/name`, or undefined */
 export function controllerKey(o: KubeObject, kind: string): string | undefined {
-  const ref = getControllerOf(o);
+  const ref = controllerRefOf(o);
   return ref && ref.kind === kind ? `${o.metadata.namespace ?? 'default'}/${ref.name}` : undefined;
 }
 
 export function controllerUid(o: KubeObject): string | undefined {
-  return getControllerOf(o)?.uid;
+  return controllerRefOf(o)?.uid;
+}
+
+/** the owner reference with controller: true, as stored (invariants run over every pod at
+ *  every step: no copy, no closure) */
+function controllerRefOf(o: KubeObject): { kind: string; name: string; uid: string } | undefined {
+  const refs = o.metadata.ownerReferences;
+  if (refs) for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
 }
 
 /** a StatefulSet pod's ordinal (`web-3` → 3), or undefined */
