@@ -209,14 +209,15 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         if (type.namespaced && !ns) return notFoundGeneric();
         const obj = decodeObjectBody(req.headers['content-type'], body);
         const w = writeOptionsOf(q, req);
-        const created = await registry.create(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), user: req.kube.user, owned: true });
+        // the answer only goes out as JSON: it may be the watch cache's own object
+        const created = await registry.create(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), user: req.kube.user, owned: true, answerServedOnly: true });
         return sendJson(withWarnings(reply, w), 201, created);
       }
       case 'PUT': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
         const obj = decodeObjectBody(req.headers['content-type'], body);
         const w = writeOptionsOf(q, req);
-        const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name: info.name, user: req.kube.user });
+        const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name: info.name, user: req.kube.user, owned: true, answerServedOnly: true });
         return sendJson(withWarnings(reply, w), r.created ? 201 : 200, r.object);
       }
       case 'PATCH': {
@@ -226,7 +227,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         if (patchType === 'apply' && !w.fieldManager) throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
         const force = boolParam(q, 'force');
         if (force !== undefined && patchType !== 'apply') throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
-        const r = await registry.patch(type, info.name, patch, { ...w, type: patchType, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user });
+        const r = await registry.patch(type, info.name, patch, { ...w, type: patchType, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user, answerServedOnly: true });
         return sendJson(withWarnings(reply, w), r.created ? 201 : 200, r.object);
       }
       case 'DELETE': {
@@ -312,7 +313,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
           const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
           const w = writeOptionsOf(q, req);
           const force = boolParam(q, 'force');
-          const r = await registry.patch(type, name, patch, { ...w, type: patchType, subresource: sub, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user });
+          const r = await registry.patch(type, name, patch, { ...w, type: patchType, subresource: sub, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user, answerServedOnly: true });
           return sendJson(withWarnings(reply, w), 200, r.object);
         }
       }

@@ -88,6 +88,12 @@ export function shapeOf(definition: string | undefined, field: string, value: un
 
 /** The `k:` element naming a list item by its key fields. */
 export function keyElement(item: JsonMap, keys: readonly string[]): string {
+  if (keys.length === 1) {
+    // the JSON of a one-member map, written out for a plain value (the common case)
+    const k = keys[0]!;
+    const v = item[k] ?? keyDefaults[k];
+    if ((typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') && k !== '__proto__') return `k:{${JSON.stringify(k)}:${JSON.stringify(v)}}`;
+  }
   const key: JsonMap = {};
   if (keys.length === 1) key[keys[0]!] = item[keys[0]!] ?? keyDefaults[keys[0]!];
   else for (const k of [...keys].sort()) key[k] = item[k] ?? keyDefaults[k];
@@ -153,10 +159,28 @@ export function createdFieldsV1(value: JsonMap, definition: string | undefined, 
   return node;
 }
 
-/** `f:<field>` strings, remembered for the field names seen first (a bounded set) */
+/** sort strings in place as Array.prototype.sort() does (by UTF-16 code units); a few of
+ *  them, as a node's children are, by insertion, which is cheaper there than the builtin */
+export function sortStrings(a: string[]): void {
+  if (a.length > 16) {
+    a.sort();
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > x) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = x;
+  }
+}
+
+/** `f:<field>`, the element of a field, remembered for the field names seen first (a bounded set) */
 const fieldElements = new Map<string, string>();
 
-function fieldElement(field: string): string {
+export function fieldElement(field: string): string {
   let el = fieldElements.get(field);
   if (el === undefined) {
     el = `f:${field}`;
@@ -168,7 +192,7 @@ function fieldElement(field: string): string {
 /** add the `f:` children of `value` to `node` in sorted order; returns how many */
 function mapFields(value: JsonMap, definition: string | undefined, alwaysPresent: ReadonlySet<string>, node: JsonMap): number {
   const fields = Object.keys(value);
-  if (fields.length > 1) fields.sort();
+  if (fields.length > 1) sortStrings(fields);
   let n = 0;
   for (const field of fields) {
     const v = value[field];
@@ -193,7 +217,8 @@ function valueFields(v: unknown, shape: ApplyFieldShape, memberIfMap: boolean, a
   if (Array.isArray(v)) {
     if (shape.kind === 'set') {
       if (v.length === 0) return undefined;
-      const members = v.map((item) => `v:${JSON.stringify(item)}`).sort();
+      const members = v.map((item) => `v:${JSON.stringify(item)}`);
+      sortStrings(members);
       const node: JsonMap = {};
       for (const m of members) node[m] = {};
       return node;
@@ -255,7 +280,9 @@ export function fieldsV1From(set: FieldSet): JsonMap {
 function sortKeys(v: unknown): unknown {
   if (!isMap(v)) return v;
   const out: JsonMap = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
+  const keys = Object.keys(v);
+  sortStrings(keys);
+  for (const k of keys) out[k] = sortKeys(v[k]);
   return out;
 }
 

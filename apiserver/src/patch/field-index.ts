@@ -110,6 +110,9 @@ function hasPlainKeys(item: JsonMap, keys: readonly string[]): boolean {
  */
 export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  // two strings that differ have different JSON, and a string's JSON (it starts with a
+  // quote) is that of no other value
+  if (typeof a === 'string' || typeof b === 'string') return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;

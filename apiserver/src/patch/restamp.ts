@@ -1,39 +1,37 @@
-// The common case of an ordinary write, recorded without field sets: the object keeps its
-// shape (the same fields, list items and keys; only values of fields change) and the writer
-// already owns every value it changed, as when a kubelet renews its Lease (spec.renewTime)
-// or reports a heartbeat. Then no manager loses a field and the writer's entry is only
-// restamped with the time. `restampedManagedFields` gives the entries then, or gives up
-// (null) and the full bookkeeping of update-fields.ts decides; both give the same entries.
+// The common cases of an ordinary write, recorded on the FieldsV1 trees themselves, without
+// field sets: the object keeps its shape or grows - values of fields change, fields, map
+// keys and list items appear or go - as when a kubelet renews its Lease (spec.renewTime),
+// reports a heartbeat or a pod's new conditions, or the scheduler binds a pod (spec.nodeName).
+// One walk of both objects along the schema finds the changed paths (a trie); one walk of each
+// manager's tree along the new object drops what went away or changes hands; the writer's
+// tree gains the changed paths. An unchanged tree is kept as it is (a Lease renewal only
+// restamps the writer's entry); a changed one is made afresh, sharing nothing with the old.
+// `restampedManagedFields` gives the entries then, or gives up (null) where the shape moves
+// in ways it does not follow (a leaf becomes a map, a set's members change, list keys repeat
+// or are missing, a tree is not in canonical form) and the full bookkeeping of
+// update-fields.ts decides; both give the same entries (update-fields.test.ts).
 
 import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
-import { elementValue, keyDefaults, keyElement, shapeOf, type ApplyFieldShape } from './apply-fieldset.ts';
-import { sameJson } from './field-index.ts';
+import { elementValue, sortStrings } from './apply-fieldset.ts';
+import { diffFields, GIVE_UP, type ItemsByList, type Trie } from './field-diff.ts';
 
 type JsonMap = Record<string, unknown>;
 const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** the walk met something it does not handle: the full bookkeeping decides */
-class GiveUp extends Error {}
-const GIVE_UP = new GiveUp();
-
-/** A trie of the changed paths: element → child; `end` marks a changed path. */
-interface Trie {
-  end: boolean;
-  children: Map<string, Trie>;
-}
-
-/** the walk's state: the path it is at and the changed paths it found */
-interface Diff {
-  path: string[];
-  changed: Trie;
-  count: number;
+/** one manager's walk: how many changed paths it owns, whether it lost any */
+interface ManagerWalk {
+  statusWrite: boolean;
+  writer: boolean;
+  owned: number;
+  lost: boolean;
+  items: ItemsByList;
 }
 
 /**
  * managedFieldsAfterUpdate for `before`/`after` (the ownable content of the old and new
- * object, already told apart from a rewrite of managedFields) when the write only changed
- * values the writer owns; null when that is not so or not sure.
+ * object, already told apart from a rewrite of managedFields) when the walks above can
+ * follow the write; null when they cannot.
  */
 export function restampedManagedFields(
   old: KubeObject,
@@ -48,145 +46,157 @@ export function restampedManagedFields(
   subresource: string | undefined,
 ): ManagedFieldsEntry[] | undefined | null {
   try {
-    const diff: Diff = { path: [], changed: { end: false, children: new Map() }, count: 0 };
-    compareMaps(diff, before, after, definition);
+    const diff = diffFields(before, after, definition);
     const statusWrite = subresource === 'status';
     const entries = old.metadata.managedFields ?? [];
+    const trees: JsonMap[] = [];
+    let touched = diff.vanished;
     let mine = -1;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       const writer = e.manager === manager && e.operation === operation && e.subresource === subresource;
       if (writer && mine < 0) mine = i;
-      // every path stays where it is; the writer's (first) entry holds every changed one
-      const owned = checkManager(e.fieldsV1, after, statusWrite, diff.changed, writer);
-      if (i === mine && owned !== diff.count) throw GIVE_UP;
+      const fields = e.fieldsV1;
+      if (!isMap(fields) || Object.hasOwn(fields, '.')) throw GIVE_UP;
+      const walk: ManagerWalk = { statusWrite, writer, owned: 0, lost: false, items: diff.items };
+      const kept = walkManager(fields, after, undefined, diff.changed, walk);
+      if (walk.lost) touched = true;
+      // the writer gains the changed paths it does not own yet
+      trees.push(i === mine && walk.owned !== diff.count ? withPaths(kept, diff.changed, true) : (kept ?? {}));
     }
-    if (diff.count === 0) return old.metadata.managedFields;
-    if (mine < 0) return null;
+    if (diff.count === 0 && !touched) return old.metadata.managedFields;
     const apiVersion = updated.apiVersion ?? old.apiVersion ?? (type ? apiVersionOf(type) : 'v1');
     const out: ManagedFieldsEntry[] = [];
     for (let i = 0; i < entries.length; i++) {
-      const e = i === mine ? { ...entries[i]!, time: now, apiVersion } : entries[i]!;
-      if (Object.keys(e.fieldsV1 as JsonMap).length > 0) out.push({ ...e, fieldsType: 'FieldsV1', fieldsV1: e.fieldsV1 as JsonMap });
+      const fieldsV1 = trees[i]!;
+      if (!hasKeys(fieldsV1)) continue;
+      // (one literal: the keys in the order the two spreads of update-fields.ts give)
+      out.push(i === mine && diff.count > 0 ? { ...entries[i]!, time: now, apiVersion, fieldsType: 'FieldsV1', fieldsV1 } : { ...entries[i]!, fieldsType: 'FieldsV1', fieldsV1 });
     }
-    return out;
+    if (mine < 0 && diff.count > 0) {
+      const entry: ManagedFieldsEntry = { manager, operation, apiVersion, time: now, fieldsType: 'FieldsV1' };
+      if (subresource) entry.subresource = subresource;
+      out.push({ ...entry, fieldsType: 'FieldsV1', fieldsV1: withPaths(undefined, diff.changed, true) });
+    }
+    return out.length || old.metadata.managedFields ? out : undefined;
   } catch {
     return null; // GIVE_UP, or an error the full bookkeeping meets (and reports) too
   }
 }
 
-/** note the path the walk is at as changed */
-function mark(diff: Diff): void {
-  let node = diff.changed;
-  for (const el of diff.path) {
-    let next = node.children.get(el);
-    if (!next) node.children.set(el, (next = { end: false, children: new Map() }));
-    node = next;
-  }
-  node.end = true;
-  diff.count++;
-}
+const hasKeys = (m: JsonMap): boolean => {
+  for (const _ in m) return true;
+  return false;
+};
 
-/** two maps with the same fields: compare the value of each */
-function compareMaps(diff: Diff, b: JsonMap, a: JsonMap, definition: string | undefined): void {
-  for (const field of sameKeys(b, a)) {
-    if (field.includes('\n')) throw GIVE_UP;
-    const av = a[field];
-    const bv = b[field];
-    if (av === undefined || bv === undefined || kindOf(av) !== kindOf(bv)) throw GIVE_UP;
-    diff.path.push(`f:${field}`);
-    compareValues(diff, bv, av, shapeOf(definition, field, av));
-    diff.path.pop();
-  }
-}
+// ---- the walk of each manager's tree ----
 
-/** a leaf of the field set: atomic, null, an empty map, or a plain value */
-const isLeaf = (v: unknown, shape: ApplyFieldShape): boolean => shape.kind === 'atomic' || v === null || (isMap(v) && Object.keys(v).length === 0);
-
-/** two values at one path (of one kind): the same shape below, or give up */
-function compareValues(diff: Diff, bv: unknown, av: unknown, shape: ApplyFieldShape): void {
-  const leaf = isLeaf(av, shape);
-  if (leaf || isLeaf(bv, shape)) {
-    if (leaf !== isLeaf(bv, shape)) throw GIVE_UP;
-    if (!sameJson(bv, av)) mark(diff);
-    return;
-  }
-  if (Array.isArray(av) && Array.isArray(bv)) {
-    if (av.length !== bv.length) throw GIVE_UP;
-    if (shape.kind === 'set') {
-      // members are leaves named by their JSON: the same members, nothing changed
-      for (let i = 0; i < av.length; i++) {
-        const json = JSON.stringify(av[i]);
-        if (json === undefined || json !== JSON.stringify(bv[i])) throw GIVE_UP;
-      }
-      return;
-    }
-    const keys = shape.keys ?? [];
-    if (keys.length === 0) throw GIVE_UP;
-    // items keyed alike, in the same order, each key whole and once (so that a path
-    // names exactly its item, as valueAt finds it)
-    const seen = new Set<string>();
-    for (let i = 0; i < av.length; i++) {
-      const ai = av[i];
-      const bi = bv[i];
-      if (!isMap(ai) || !isMap(bi) || !hasPlainKeys(ai, keys) || !hasPlainKeys(bi, keys)) throw GIVE_UP;
-      const el = keyElement(ai, keys);
-      if (el !== keyElement(bi, keys) || seen.has(el)) throw GIVE_UP;
-      seen.add(el);
-      diff.path.push(el);
-      compareMaps(diff, bi, ai, shape.type);
-      diff.path.pop();
-    }
-    return;
-  }
-  if (isMap(av) && isMap(bv)) {
-    compareMaps(diff, bv, av, shape.type);
-    return;
-  }
-  throw GIVE_UP;
-}
-
-
-/** the fields of two maps when they have the same ones (in any order) */
-function sameKeys(b: JsonMap, a: JsonMap): string[] {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) throw GIVE_UP;
-  let i = 0;
-  while (i < ka.length && ka[i] === kb[i]) i++;
-  if (i < ka.length) {
-    const sa = [...ka].sort();
-    const sb = kb.sort();
-    for (let j = 0; j < sa.length; j++) if (sa[j] !== sb[j]) throw GIVE_UP;
-  }
-  return ka;
-}
-
-const kindOf = (v: unknown): 'list' | 'map' | 'other' => (Array.isArray(v) ? 'list' : isMap(v) ? 'map' : 'other');
-
-function hasPlainKeys(item: JsonMap, keys: readonly string[]): boolean {
-  for (const k of keys) {
-    const v = item[k] ?? keyDefaults[k];
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return false;
-  }
-  return true;
-}
+/** the elements a canonical tree holds: a field, a list item by key, a set member, an index */
+const isElement = (el: string): boolean => el.length >= 2 && el[1] === ':' && 'fkvi'.includes(el[0]!) && !el.includes('\n');
 
 /**
- * Walk one manager's FieldsV1 along the new object: gives up unless the tree is in
- * canonical form (as fieldsV1From makes it, so it can be kept as it is), every path of it
- * in the write's scope (status or not) is still there, and - for a manager other than the
- * writer - none of its paths changed. Returns how many of its paths are changed ones.
+ * One node of a manager's FieldsV1 (in canonical form, or give up) along the new object:
+ * `value` is what the node's path leads to (undefined: gone, or out of the write's scope),
+ * `trie` the changed paths below it. Paths in scope that are gone leave the tree, and so
+ * do changed ones unless the manager is the writer. Returns the node itself when nothing
+ * left it, a fresh copy without what left, or undefined when nothing is left of it.
  */
-function checkManager(fieldsV1: unknown, after: JsonMap, statusWrite: boolean, changed: Trie, writer: boolean): number {
-  if (!isMap(fieldsV1)) throw GIVE_UP;
-  return walkManager(fieldsV1, after, undefined, changed, statusWrite, writer);
+function walkManager(node: JsonMap, value: unknown, inScope: boolean | undefined, trie: Trie | undefined, walk: ManagerWalk): JsonMap | undefined {
+  let last: string | undefined;
+  let children = 0;
+  let dot = false;
+  // the children as they come out, once one of them changed
+  let kept: Array<[string, JsonMap]> | undefined;
+  const keys = Object.keys(node);
+  for (let i = 0; i < keys.length; i++) {
+    const el = keys[i]!;
+    if (last !== undefined && !(last < el)) throw GIVE_UP;
+    last = el;
+    const child = node[el];
+    if (!isMap(child)) throw GIVE_UP;
+    const empty = !hasKeys(child);
+    if (el === '.') {
+      if (!empty) throw GIVE_UP;
+      dot = true;
+      kept?.push([el, child]);
+      continue;
+    }
+    children++;
+    if (!isElement(el)) throw GIVE_UP;
+    // the root's fields say whether a path is a status path
+    const scoped = inScope ?? (el === 'f:status') === walk.statusWrite;
+    const v = scoped && value !== undefined ? step(value, el, walk.items) : undefined;
+    let out: JsonMap | undefined;
+    if (scoped && v === undefined) {
+      // gone, with everything below it
+      assertCanonical(child);
+      walk.lost = true;
+    } else {
+      const t = trie?.children.get(el);
+      out = empty ? child : walkManager(child, v, scoped, t, walk);
+      if (scoped && (empty || '.' in child) && t?.end) {
+        if (walk.writer) walk.owned++;
+        else {
+          // another manager's field changes hands: the node stays only for its children
+          walk.lost = true;
+          out = out === undefined ? undefined : withoutDot(out);
+        }
+      }
+    }
+    if (out !== child && kept === undefined) kept = keys.slice(0, i).map((k) => [k, node[k] as JsonMap]);
+    if (kept !== undefined && out !== undefined) kept.push([el, out]);
+  }
+  if (last !== undefined && children === 0) throw GIVE_UP;
+  if (kept === undefined) return node;
+  // made afresh: nothing of it is shared with the old tree
+  const made: JsonMap = {};
+  let left = 0;
+  for (const [el, c] of kept) {
+    if (el === '.') continue;
+    made[el] = c === node[el] ? copyTree(c) : c;
+    left++;
+  }
+  if (left === 0) return dot ? {} : undefined;
+  return dot ? { '.': {}, ...made } : made;
 }
 
-/** checkManager below one node: `value` is what the node's path leads to in the new
- *  object (undefined out of scope), `trie` the changed paths below it */
-function walkManager(node: JsonMap, value: unknown, inScope: boolean | undefined, trie: Trie | undefined, statusWrite: boolean, writer: boolean): number {
-  let owned = 0;
+/** elementValue(value, el), with the items of the keyed lists the diff walk met looked up
+ *  by their elements (an element written otherwise, as another JSON of the same key, is
+ *  found by elementValue) */
+function step(value: unknown, el: string, items: ItemsByList): unknown {
+  if (el.charCodeAt(0) === 102 /* f */) {
+    const field = fieldOf(el);
+    return isMap(value) && field in value ? value[field] : undefined;
+  }
+  if (el.charCodeAt(0) === 107 /* k */ && Array.isArray(value)) {
+    const item = items.get(value)?.get(el);
+    if (item !== undefined) return item;
+  }
+  return elementValue(value, el);
+}
+
+/** the field an `f:` element names, remembered for the elements seen first (a bounded set) */
+const fields = new Map<string, string>();
+
+function fieldOf(el: string): string {
+  let field = fields.get(el);
+  if (field === undefined) {
+    field = el.slice(2);
+    if (fields.size < 4096) fields.set(el, field);
+  }
+  return field;
+}
+
+/** a node no longer a member itself: a fresh copy without its "." when it has other
+ *  children, else undefined (nothing left of it) */
+function withoutDot(node: JsonMap): JsonMap | undefined {
+  let out: JsonMap | undefined;
+  for (const k of Object.keys(node)) if (k !== '.') (out ??= {})[k] = copyTree(node[k] as JsonMap);
+  return out;
+}
+
+/** give up unless a subtree is in canonical form (as walkManager checks it) */
+function assertCanonical(node: JsonMap): void {
   let last: string | undefined;
   let children = 0;
   for (const el of Object.keys(node)) {
@@ -194,26 +204,51 @@ function walkManager(node: JsonMap, value: unknown, inScope: boolean | undefined
     last = el;
     const child = node[el];
     if (!isMap(child)) throw GIVE_UP;
-    const empty = Object.keys(child).length === 0;
     if (el === '.') {
-      if (!empty) throw GIVE_UP;
+      if (hasKeys(child)) throw GIVE_UP;
       continue;
     }
     children++;
-    if (el.length < 2 || el[1] !== ':' || el.includes('\n')) throw GIVE_UP;
-    // the root's fields say whether a path is a status path
-    const scoped = inScope ?? (el === 'f:status') === statusWrite;
-    const v = scoped && value !== undefined ? elementValue(value, el) : undefined;
-    const t = trie?.children.get(el);
-    if (scoped && (empty || '.' in child)) {
-      if (v === undefined) throw GIVE_UP; // the path is gone: the full bookkeeping drops it
-      if (t?.end) {
-        if (!writer) throw GIVE_UP; // another manager's field changes hands
-        owned++;
-      }
-    }
-    if (!empty) owned += walkManager(child, v, scoped, t, statusWrite, writer);
+    if (!isElement(el)) throw GIVE_UP;
+    assertCanonical(child);
   }
   if (last !== undefined && children === 0) throw GIVE_UP;
-  return owned;
+}
+
+function copyTree(node: JsonMap): JsonMap {
+  const out: JsonMap = {};
+  for (const k of Object.keys(node)) out[k] = copyTree(node[k] as JsonMap);
+  return out;
+}
+
+/**
+ * A canonical tree (`node`, `{}` for none) with the paths of `trie` added, made afresh: a
+ * node that is a path and has children gets ".", every node's keys in sorted order ("."
+ * sorts before every element).
+ */
+function withPaths(node: JsonMap | undefined, trie: Trie, root: boolean): JsonMap {
+  // the node's own children (sorted, "." first) and the trie's, merged in order
+  const own = node === undefined ? [] : Object.keys(node);
+  let i = own[0] === '.' ? 1 : 0;
+  const added: string[] = [];
+  for (const k of trie.children.keys()) added.push(k);
+  if (added.length > 1) sortStrings(added);
+  let j = 0;
+  // (a node of the tree without children is a path; the root never is, here)
+  const member = !root && (trie.end || (node !== undefined && (own.length === 0 || i === 1)));
+  const out: JsonMap = {};
+  if (member && own.length - i + added.length > 0) out['.'] = {};
+  while (i < own.length || j < added.length) {
+    const a = own[i];
+    const b = added[j];
+    if (b === undefined || (a !== undefined && a < b)) {
+      out[a!] = copyTree(node![a!] as JsonMap);
+      i++;
+    } else {
+      out[b] = withPaths(a === b ? (node![a] as JsonMap) : undefined, trie.children.get(b)!, false);
+      if (a === b) i++;
+      j++;
+    }
+  }
+  return out;
 }

@@ -268,8 +268,8 @@ const withMeta = (content: JsonMap, apiVersion?: string): KubeObject => {
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
 
-/** the old object made by the scenario's writes, then its last write: both ways agree */
-function checkScenario(s: Scenario): void {
+/** the old object made by the scenario's writes, its last write, and that write's arguments */
+function scenarioObjects(s: Scenario) {
   const type = kinds[s.kind]!.type;
   // the old object and its managers: created by `a`, then the history of writes
   let old = withMeta(s.base, s.apiVersion);
@@ -293,6 +293,12 @@ function checkScenario(s: Scenario): void {
   else updated.metadata.managedFields = structuredClone(entries);
 
   const args = [s.write.manager, 'Update', T2, type, s.write.subresource] as const;
+  return { old, updated, args };
+}
+
+/** the old object made by the scenario's writes, then its last write: both ways agree */
+function checkScenario(s: Scenario): void {
+  const { old, updated, args } = scenarioObjects(s);
   const oldText = JSON.stringify(old);
   const updatedText = JSON.stringify(updated);
   const want = outcome(() => referenceManagedFieldsAfterUpdate(structuredClone(old), structuredClone(updated), ...args));
@@ -339,6 +345,30 @@ describe('managedFieldsAfterUpdate', () => {
     fc.assert(fc.property(valueScenario, checkScenario), { numRuns: 3000 });
   });
 
+  it('agrees on writes that add and drop fields and list items (a binding, a pod\'s new status)', () => {
+    const grow = fc.oneof(
+      { weight: 4, arbitrary: editArb.map((e) => ({ ...e, op: 'add' as const })) },
+      { weight: 2, arbitrary: editArb.map((e) => ({ ...e, op: 'delete' as const })) },
+      { weight: 2, arbitrary: editArb.map((e) => ({ ...e, op: 'tweak' as const })) },
+      { weight: 1, arbitrary: editArb },
+    );
+    const growWrite: fc.Arbitrary<Scenario['write']> = fc.record({ manager: fc.constantFrom('a', 'b', 'kubelet'), subresource: fc.constantFrom(undefined, 'status', 'scale'), edits: fc.array(grow, { minLength: 1, maxLength: 4 }) });
+    const growScenario: fc.Arbitrary<Scenario> = fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.constantFrom('none', 'none', 'none', 'duplicate keys', 'missing keys', 'all')).chain(([k, flaw]) =>
+      fc.record({
+        kind: fc.constant(k),
+        base: kindsWith.get(flaw as Flaw)![k]!.object,
+        history: fc.array(fc.oneof(writeArb, growWrite), { maxLength: 3 }),
+        extra: fc.constant<ManagedFieldsEntry[]>([]),
+        spoiled: fc.oneof({ weight: 4, arbitrary: fc.constant<Perturb[]>([]) }, { weight: 1, arbitrary: fc.array(perturbArb, { maxLength: 1 }) }),
+        shuffle: fc.boolean(),
+        write: growWrite,
+        given: fc.constantFrom('none', 'same'),
+        apiVersion: fc.constantFrom(undefined, 'v1'),
+      }),
+    );
+    fc.assert(fc.property(growScenario, checkScenario), { numRuns: 3000 });
+  });
+
   it('rebuilds hand-written FieldsV1 that is not in canonical form, as the reference does', () => {
     const cm = (data: JsonMap, fieldsV1: JsonMap): KubeObject =>
       ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', managedFields: [{ manager: 'b', operation: 'Update', time: T0, fieldsType: 'FieldsV1', fieldsV1 }] }, data }) as unknown as KubeObject;
@@ -358,6 +388,16 @@ describe('managedFieldsAfterUpdate', () => {
       const want = JSON.stringify(referenceManagedFieldsAfterUpdate(structuredClone(old), structuredClone(updated), 'a', 'Update', T1, resources.configmaps));
       expect(JSON.stringify(managedFieldsAfterUpdate(old, updated, 'a', 'Update', T1, resources.configmaps))).toBe(want);
     }
+  });
+
+  it('agrees where a set member\'s JSON hides an undefined member', () => {
+    const cm = (finalizers: unknown[], managedFields?: ManagedFieldsEntry[]): KubeObject =>
+      ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', finalizers, ...(managedFields ? { managedFields } : {}) }, data: {} }) as unknown as KubeObject;
+    const created = referenceManagedFieldsAfterUpdate(undefined, cm([{ a: undefined }]), 'a', 'Update', T0, resources.configmaps)!;
+    const old = cm([{ a: undefined }], created);
+    const updated = cm([{}]);
+    const want = JSON.stringify(referenceManagedFieldsAfterUpdate(structuredClone(old), structuredClone(updated), 'a', 'Update', T1, resources.configmaps));
+    expect(JSON.stringify(managedFieldsAfterUpdate(old, updated, 'a', 'Update', T1, resources.configmaps))).toBe(want);
   });
 
   it('agrees where list keys repeat or go missing, or a field name holds a newline', () => {

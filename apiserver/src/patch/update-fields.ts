@@ -1,13 +1,15 @@
 // managedFields of ordinary writes (operation Update: create, update, patch): the writer
 // gains the fields whose values it changed, taking them from other managers; fields that
-// disappeared leave every manager. Hot (every simulated write): a write that only changes
-// values its writer owns just restamps its entry (restamp.ts); others look values up in an
-// indexed walk of each side (field-index.ts) and keep a manager's FieldsV1 as it was when
-// its fields did not change and it is in canonical form (what fieldsV1From would make).
+// disappeared leave every manager. Hot (every simulated write): a write that keeps the
+// object's shape or grows it (a Lease renewal, a binding, a pod's new status) is recorded on
+// the FieldsV1 trees themselves (restamp.ts); others look values up in an indexed walk of
+// each side (field-index.ts) and keep a manager's FieldsV1 as it was when its fields did not
+// change and it is in canonical form (what fieldsV1From would make).
 
 import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { createdFieldsV1, fieldsV1From, splitPath, type FieldSet } from './apply-fieldset.ts';
+import { alwaysPresentStructs } from './field-diff.ts';
 import { indexFields, sameJson, valueIn } from './field-index.ts';
 import { restampedManagedFields } from './restamp.ts';
 import { definitionNameOf } from './strategic-meta.ts';
@@ -18,8 +20,7 @@ const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' 
 /** the apiVersion of a kind's objects; v1 when the kind is not known */
 export const apiVersionOfType = (type: ResourceType | undefined): string => (type ? apiVersionOf(type) : 'v1');
 
-/** structs Go always has (non-pointer): never owned as a whole by the write that fills them */
-export const alwaysPresentStructs: ReadonlySet<string> = new Set(['f:metadata', 'f:spec', 'f:status', 'f:template', 'f:strategy', 'f:updateStrategy', 'f:jobTemplate', 'f:resources']);
+export { alwaysPresentStructs };
 
 /** metadata no manager owns: identity and what the server sets */
 const UNOWNED_METADATA = new Set(['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink', 'generateName']);

@@ -5,7 +5,8 @@
 // pod admission and priority, PriorityClass defaults, service allocation), validated, then
 // written only if no object of that name exists (else 409 AlreadyExists). A dry run does
 // everything but the write. A new namespace gets its `default` ServiceAccount (the
-// serviceaccount controller's job in Kubernetes).
+// serviceaccount controller's job in Kubernetes). A caller that gives its input away and
+// only sends the answer's JSON (answerServedOnly) lets the watch cache take the object.
 import { alreadyExists, generateName, isAlreadyExists, resources } from '@kubesim/shared';
 import type { KubeObject, PriorityClass } from '@kubesim/shared';
 import { managedFieldsAfterUpdate } from '../patch/apply.ts';
@@ -97,7 +98,10 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     const key = objectKey(info.type, ns, name);
     const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
     const value = toStoredValue(obj);
-    const primed = core.primeWatchers(info, key, value, obj, wellTyped) !== undefined;
+    // the watch cache may take the object itself when nobody else holds it afterwards
+    const handOver = ctx.owned === true && ctx.answerServedOnly === true;
+    const parsed = core.primeWatchers(info, key, value, obj, wellTyped, handOver);
+    const primed = parsed !== undefined;
     let res;
     try {
       res = await core.store.txn({
@@ -117,7 +121,8 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
       throw alreadyExists(info.type.resource, info.type.group, name);
     }
     alloc?.commit();
-    meta.resourceVersion = String(res.revision);
+    // (the watch cache's own object is not changed: it gets its resourceVersion there)
+    if (parsed !== obj) meta.resourceVersion = String(res.revision);
     rememberJson(obj, value, res.revision);
     if (isNamespaces(info)) await ensureDefaultServiceAccount(core, name);
     return obj;

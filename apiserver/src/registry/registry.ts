@@ -192,8 +192,10 @@ export class Registry extends RegistryCore {
     }
     const annotations = isPlainObject(b) && isPlainObject(b['metadata']) && isPlainObject(b['metadata']['annotations']) ? (b['metadata']['annotations'] as Record<string, string>) : {};
     const now = formatTime(this.clock.now());
-    await this.guaranteedUpdate(
-      resources.pods,
+    // (tryUpdate's pod is made from its copy; the answer is not read)
+    await guaranteedUpdate(
+      this,
+      this.info(resources.pods),
       req.namespace,
       req.name,
       (cur) => {
@@ -208,7 +210,7 @@ export class Registry extends RegistryCore {
         status.conditions = conditions;
         return pod;
       },
-      { subresource: 'binding', ...(req.dryRun ? { dryRun: true } : {}), ...(req.fieldManager ? { fieldManager: req.fieldManager } : {}), ...(req.userAgent ? { userAgent: req.userAgent } : {}) },
+      { subresource: 'binding', answerUnused: true, ...(req.dryRun ? { dryRun: true } : {}), ...(req.fieldManager ? { fieldManager: req.fieldManager } : {}), ...(req.userAgent ? { userAgent: req.userAgent } : {}) },
     );
     return { code: 201, body: successStatus(201) };
   }

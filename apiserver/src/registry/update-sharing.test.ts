@@ -7,7 +7,7 @@ import { realClock, resources } from '@kubesim/shared';
 import type { KubeObject, WatchEvent } from '@kubesim/shared';
 import { createMemoryStore } from '@kubesim/store';
 import type { KV } from '@kubesim/store';
-import { withResourceVersion } from './cached-object.ts';
+import { rememberedJson, withResourceVersion } from './cached-object.ts';
 import { objectKey } from './keys.ts';
 import { makeDeployment, makePod, makeRegistry } from '../test-helpers.ts';
 import { createInProcessClient } from './in-process-client.ts';
@@ -108,6 +108,39 @@ describe('updates over a shared stored state', () => {
     expect(Object.isFrozen(answer) || Object.isFrozen(specOf(answer))).toBe(false);
     expect(specOf(answer)).not.toBe(specOf(event));
     expect(answer).toEqual(event);
+    w.stop();
+  });
+
+  it('answers a caller that only sends the JSON (answerServedOnly) with the watchers\' own object, whose JSON is the stored one', async () => {
+    const w = watchAll();
+    const jsonOf = async (name: string): Promise<string> => {
+      const kv = (await store.get(objectKey(resources.pods, 'default', name))).kv!;
+      return withResourceVersion(kv.value, kv.modRevision);
+    };
+    const served = { answerServedOnly: true, owned: true, namespace: 'default' };
+    const created = await registry.create(resources.pods, makePod('s') as never, { ...served, fieldManager: 'a' });
+    expect(rememberedJson(created)).toBe(await jsonOf('s'));
+    await settle();
+    const cur = await registry.get<KubeObject>(resources.pods, 's', { namespace: 'default' });
+    const put = await registry.update(resources.pods, { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' } } }, { ...served, fieldManager: 'b' });
+    expect(rememberedJson(put.object)).toBe(await jsonOf('s'));
+    const patched = await registry.patch(resources.pods, 's', { status: { phase: 'Running' } }, { answerServedOnly: true, namespace: 'default', type: 'merge', subresource: 'status', fieldManager: 'kubelet' });
+    expect(rememberedJson(patched.object)).toBe(await jsonOf('s'));
+    await settle();
+    // (the very objects the in-process watchers got, frozen by them)
+    expect(Object.isFrozen(put.object) && Object.isFrozen(patched.object)).toBe(true);
+    // a binding reads nothing of its answer either
+    await createInProcessClient(registry).createSubresource(resources.pods, 's', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 's' }, target: { name: 'n1' } }, { namespace: 'default' });
+    await settle();
+    // the watchers got what parsing the stored states gives
+    const events = w.events.filter((e) => e.object.metadata.name === 's');
+    expect(events).toHaveLength(4);
+    for (const ev of events) {
+      const rev = Number(ev.object.metadata.resourceVersion);
+      const kv = (await store.get(objectKey(resources.pods, 'default', 's'), { revision: rev })).kv!;
+      expect(JSON.stringify(ev.object)).toBe(withResourceVersion(kv.value, rev));
+    }
+    expect(JSON.parse(await jsonOf('s')).spec.nodeName).toBe('n1');
     w.stop();
   });
 });

@@ -9,7 +9,9 @@
 // object (PATCH) are handled per fieldValidation first. generation increments when
 // anything but metadata and status changed. A write that changes nothing is not written
 // and keeps the resourceVersion (and managedFields). An update that leaves a deleted
-// object with no finalizers removes it.
+// object with no finalizers removes it. The written object goes to the watch cache as it is
+// when nobody else holds it; the caller then gets a copy, or the object itself when it
+// reads nothing of the answer (a binding) or only sends its JSON (answerServedOnly).
 import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
@@ -18,6 +20,7 @@ import type { CachedObject } from './cached-object.ts';
 import { isWellTypedState, rememberJson, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
+import type { OwnedInput } from './create.ts';
 import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
 import { objectKey } from './keys.ts';
 import { namespaceCanBeRemoved } from './kinds/namespaces.ts';
@@ -35,6 +38,10 @@ export interface UpdateContext extends WriteContext {
   subresource?: string;
   /** server-side apply made the object and its managedFields */
   applied?: boolean;
+  /** (guaranteedUpdate) tryUpdate's result is its own, made from the copy it got, and the
+   *  caller reads nothing of the answer: the written object goes to the watchers as it is,
+   *  and the answer is that object, shared (the binding) */
+  answerUnused?: boolean;
 }
 
 const isTrusted = (sub: string | undefined): boolean => sub !== undefined && sub !== 'status' && sub !== 'finalize';
@@ -65,20 +72,20 @@ export async function guaranteedUpdate(
   for (let attempt = 0; ; attempt++) {
     const current = await core.mustRead(info, ns, name);
     const desired = await tryUpdate(current.toObject());
-    const out = await applyUpdate(core, info, ns, name, current, desired, ctx);
+    const out = await applyUpdate(core, info, ns, name, current, desired, ctx, ctx.answerUnused === true);
     if (out !== 'conflict') return out;
     if (attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
   }
 }
 
 /** PUT */
-export async function updateObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, input: unknown, ctx: UpdateContext): Promise<UpdateResult> {
+export async function updateObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, input: unknown, ctx: UpdateContext & OwnedInput): Promise<UpdateResult> {
   const ns = core.namespaceFor(info, namespace);
   checkTypeMeta(info, input);
-  // our own copy of the body (the caller's object is never changed), pruned
+  // our own copy of the body (the caller's object is never changed, unless given away), pruned
   const owned = !isTrusted(ctx.subresource);
   if (owned) {
-    input = clone(input);
+    if (!ctx.owned) input = clone(input);
     pruneUnknownFields(info, input as KubeObject, ctx);
   }
   checkTypeMeta(info, input);
@@ -282,9 +289,7 @@ export async function applyUpdate(
   throwIfInvalid(info, name, causes);
 
   // nothing changed: no write, the resourceVersion stays
-  const oldNoRv = { ...old, metadata: { ...old.metadata } };
-  delete oldNoRv.metadata.resourceVersion;
-  if (deepEqual(next, oldNoRv)) return current.toObject();
+  if (sameAsStored(next, old)) return current.toObject();
 
   let alloc: Allocation | undefined;
   if (isService && sub === undefined) {
@@ -317,7 +322,7 @@ export async function applyUpdate(
   // the watchers may take `next` itself (from here on it is never changed): the caller
   // then gets a copy
   const primed = core.primeWatchers(info, key, value, next, wellTyped, ownsDesired);
-  const answer = primed === next ? clone(next) : answerOf(next, old, borrowed);
+  const answer = primed !== next ? answerOf(next, old, borrowed) : ctx.answerUnused || ctx.answerServedOnly ? undefined : clone(next);
   const res = await core.store.txn({
     compare: [{ key, modRevision: current.modRevision }],
     success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
@@ -328,9 +333,51 @@ export async function applyUpdate(
     return 'conflict';
   }
   alloc?.commit();
+  if (answer === undefined) {
+    // the watchers' object, not to be changed: its JSON is remembered as it is
+    rememberJson(next, value, res.revision);
+    return next;
+  }
   answer.metadata.resourceVersion = String(res.revision);
   rememberJson(answer, value, res.revision);
   return answer;
+}
+
+/** deepEqual(next, old without metadata.resourceVersion), without copying old */
+function sameAsStored(next: KubeObject, old: KubeObject): boolean {
+  const n = next as unknown as Record<string, unknown>;
+  const o = old as unknown as Record<string, unknown>;
+  let defined = 0;
+  for (const k in n) {
+    const v = n[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!(k === 'metadata' ? sameMetadata(v, o[k]) : deepEqual(v, o[k]))) return false;
+  }
+  // (old's metadata counts as there, as a copy of it would be)
+  defined--;
+  for (const k in o) if (k !== 'metadata' && o[k] !== undefined) defined--;
+  return defined === 0;
+}
+
+/** deepEqual(meta, old metadata without its resourceVersion) */
+function sameMetadata(meta: unknown, oldMeta: unknown): boolean {
+  if (!isPlainObject(oldMeta)) {
+    const copy: Record<string, unknown> = { ...(oldMeta as object) };
+    delete copy['resourceVersion'];
+    return deepEqual(meta, copy);
+  }
+  if (!isPlainObject(meta)) return false;
+  let defined = 0;
+  for (const k in meta) {
+    const v = meta[k];
+    if (v === undefined) continue;
+    if (k === 'resourceVersion') return false;
+    defined++;
+    if (!deepEqual(v, oldMeta[k])) return false;
+  }
+  for (const k in oldMeta) if (k !== 'resourceVersion' && oldMeta[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /** `old` with `status` in place of its status (members in their order; a status that was

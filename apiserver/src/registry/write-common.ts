@@ -20,6 +20,10 @@ export interface WriteContext {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** warnings for the client (HTTP `Warning` headers), appended by the write */
   warnings?: string[];
+  /** the caller only sends the answer's JSON (rememberedJson) and keeps nothing of it (the
+   *  HTTP handlers): a committed write may answer with the object the watch cache took,
+   *  which must then not be changed, instead of a copy */
+  answerServedOnly?: boolean;
 }
 
 /** the manager an Update entry is recorded under: the fieldManager parameter, else the
