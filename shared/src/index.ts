@@ -9,6 +9,7 @@ export * from './virtual-clock.ts';
 export * from './meta/quantity.ts';
 export * from './workqueue/index.ts';
 export * from './meta/names.ts';
+export * from './meta/order.ts';
 export * from './logger-like.ts';
 export * from './controller/runner.ts';
 export * from './meta/labels.ts';

@@ -5,7 +5,7 @@
 // recorded by update-fields.ts (re-exported here). Simplified from structured-merge-diff:
 // schema knowledge comes from strategic-meta.ts; unknown lists are atomic.
 
-import { apiVersionOf, failure, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
+import { apiVersionOf, compareStrings, failure, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
 import { definitionNameOf } from './strategic-meta.ts';
 import { fieldSetFrom, fieldsV1From, isWithin, keyElement, prettyPath, shapeOf, splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
 import { sameJson } from './field-index.ts';
@@ -46,7 +46,7 @@ function conflictError(type: ResourceType, name: string, conflicts: Array<{ mana
     byManager.set(label, [...(byManager.get(label) ?? []), prettyPath(c.path)]);
   }
   const parts = [...byManager.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([label, paths]) => (paths.length === 1 ? `conflict with ${label}: ${paths[0]}` : `conflicts with ${label}:\n- ${paths.join('\n- ')}`));
   const n = conflicts.length;
   const message = `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: ${parts.join('\n')}`;

@@ -3,6 +3,7 @@
 // printers share (label selectors, label maps, `<none>`). Printers read objects loosely:
 // every field may be missing, so access goes through `get`.
 
+import { compareStrings } from '@kubesim/shared';
 import type { KubeObject } from '@kubesim/shared';
 
 export interface ColumnDefinition {
@@ -46,7 +47,7 @@ export const orNone = (s: string): string => (s === '' ? '<none>' : s);
 
 /** `a=b,c=d` sorted by key, or `<none>` (labels.FormatLabels). */
 export function formatLabels(labels: unknown): string {
-  const entries = Object.entries(record(labels)).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(record(labels)).sort(([a], [b]) => compareStrings(a, b));
   return orNone(entries.map(([k, v]) => `${k}=${String(v)}`).join(','));
 }
 
@@ -72,7 +73,7 @@ export function formatSelector(selector: unknown): string {
         break;
     }
   }
-  reqs.sort(([a], [b]) => a.localeCompare(b));
+  reqs.sort(([a], [b]) => compareStrings(a, b));
   return orNone(reqs.map(([, r]) => r).join(','));
 }
 

@@ -270,3 +270,11 @@ describe('toTable shape', () => {
     expect(headers(custom)).toEqual(['NAME', 'AGE']);
   });
 });
+
+describe('label and selector columns', () => {
+  it("list keys in Go's byte order, as labels.FormatLabels and a selector's String do", async () => {
+    const { formatLabels, formatSelector } = await import('./columns.ts');
+    expect(formatLabels({ app: 'web', App: 'x', 'a-b': '1' })).toBe('App=x,a-b=1,app=web');
+    expect(formatSelector({ matchLabels: { tier: 'db', Tier: 'x' }, matchExpressions: [{ key: 'Zone', operator: 'Exists' }] })).toBe('Tier=x,Zone,tier=db');
+  });
+});
