@@ -1,41 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom, VirtualClock } from '@kubesim/shared';
+import { VirtualClock } from '@kubesim/shared';
 import { SchedulerCache } from '../cache/cache.ts';
 import { inTreeRegistry } from '../plugins/registry.ts';
 import { makeNode, makePod } from '../testing/builders.ts';
-import { resolveProfile } from './config.ts';
+import { testFramework } from '../testing/test-framework.ts';
 import type { KubeSchedulerProfile } from './config.ts';
 import { CycleState } from './cycle-state.ts';
 import { Framework } from './framework.ts';
-import type { FilterPlugin, Listers, ScorePlugin } from './interfaces.ts';
+import type { FilterPlugin, ScorePlugin } from './interfaces.ts';
 import { newPodInfo } from './pod-info.ts';
 import { SUCCESS, unschedulable } from './status.ts';
 
-const listers: Listers = {
-  podDisruptionBudgets: () => [],
-  priorityClasses: () => [],
-  workloadSelectorsFor: () => undefined,
-  persistentVolumeClaim: () => undefined,
-  persistentVolume: () => undefined,
-  persistentVolumes: () => [],
-  storageClass: () => undefined,
-  namespaceLabels: () => undefined,
-  pod: () => undefined,
-};
 
 function framework(profile: KubeSchedulerProfile = {}, registry = inTreeRegistry, cache = new SchedulerCache(new VirtualClock())): Framework {
-  return new Framework({
-    profile: resolveProfile(profile),
-    registry,
-    snapshot: cache,
-    listers,
-    client: undefined,
-    clock: new VirtualClock(),
-    random: seededRandom(1),
-    events: { event() {} },
-    nominatedPodsForNode: () => [],
-    podInfo: (p) => newPodInfo(p),
-  });
+  return testFramework({ profile, registry, cache });
 }
 
 describe('Framework', () => {

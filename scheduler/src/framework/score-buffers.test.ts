@@ -1,13 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom, VirtualClock } from '@kubesim/shared';
+import { VirtualClock } from '@kubesim/shared';
 import { SchedulerCache } from '../cache/cache.ts';
-import { inTreeRegistry } from '../plugins/registry.ts';
 import { bindPod, makeNode, makePod } from '../testing/builders.ts';
-import { resolveProfile } from './config.ts';
+import { testFramework } from '../testing/test-framework.ts';
 import { CycleState } from './cycle-state.ts';
 import { Framework } from './framework.ts';
-import type { Listers } from './interfaces.ts';
 import { newPodInfo } from './pod-info.ts';
 import type { PodInfo } from './pod-info.ts';
 import { ScoreBuffers } from './score-buffers.ts';
@@ -47,32 +45,9 @@ describe('ScoreBuffers', () => {
   });
 });
 
-const listers: Listers = {
-  podDisruptionBudgets: () => [],
-  priorityClasses: () => [],
-  workloadSelectorsFor: (pod) => (pod.metadata.labels?.['app'] ? [{ app: pod.metadata.labels['app'] }] : undefined),
-  persistentVolumeClaim: () => undefined,
-  persistentVolume: () => undefined,
-  persistentVolumes: () => [],
-  storageClass: () => undefined,
-  namespaceLabels: () => undefined,
-  pod: () => undefined,
-};
 
 function framework(cache: SchedulerCache, scoreBuffers: ScoreBuffers): Framework {
-  return new Framework({
-    profile: resolveProfile({}),
-    registry: inTreeRegistry,
-    snapshot: cache,
-    listers,
-    client: undefined,
-    clock: new VirtualClock(),
-    random: seededRandom(1),
-    events: { event() {} },
-    nominatedPodsForNode: () => [],
-    podInfo: (p) => newPodInfo(p),
-    scoreBuffers,
-  });
+  return testFramework({ cache, scoreBuffers, listers: { workloadSelectorsFor: (pod) => (pod.metadata.labels?.['app'] ? [{ app: pod.metadata.labels['app'] }] : undefined) } });
 }
 
 describe('Framework.runScorePlugins with recycled buffers', () => {

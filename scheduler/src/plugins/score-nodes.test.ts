@@ -1,27 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom, VirtualClock } from '@kubesim/shared';
+import { VirtualClock } from '@kubesim/shared';
 import { SchedulerCache } from '../cache/cache.ts';
-import { resolveProfile } from '../framework/config.ts';
 import { CycleState } from '../framework/cycle-state.ts';
-import { Framework } from '../framework/framework.ts';
 import type { Listers } from '../framework/interfaces.ts';
 import { newPodInfo } from '../framework/pod-info.ts';
 import { bindPod, makeNode, makePod } from '../testing/builders.ts';
+import { testFramework } from '../testing/test-framework.ts';
 import type { Pod } from '../types.ts';
-import { inTreeRegistry } from './registry.ts';
 
-const listers: Listers = {
-  podDisruptionBudgets: () => [],
-  priorityClasses: () => [],
-  workloadSelectorsFor: (pod) => (pod.metadata.labels?.['app'] ? [{ app: pod.metadata.labels['app'] }] : undefined),
-  persistentVolumeClaim: () => undefined,
-  persistentVolume: () => undefined,
-  persistentVolumes: () => [],
-  storageClass: () => undefined,
-  namespaceLabels: () => undefined,
-  pod: () => undefined,
-};
+const workloadSelectorsFor: Listers['workloadSelectorsFor'] = (pod) => (pod.metadata.labels?.['app'] ? [{ app: pod.metadata.labels['app'] }] : undefined);
 
 const ZONE = 'topology.kubernetes.io/zone';
 
@@ -78,18 +66,7 @@ describe('ScorePlugin.scoreNodes', () => {
             const existing = makePod(`e${i}`, { labels: { app: p.app }, ...(p.milli ? { cpu: `${p.milli}m` } : {}), ...(i % 5 === 0 ? { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 7, podAffinityTerm: { topologyKey: ZONE, labelSelector: { matchLabels: { app } } } }] } } } : {}) });
             cache.addOrUpdatePod(newPodInfo(bindPod(existing, node)), node);
           });
-          const fwk = new Framework({
-            profile: resolveProfile({}),
-            registry: inTreeRegistry,
-            snapshot: cache,
-            listers,
-            client: undefined,
-            clock: new VirtualClock(),
-            random: seededRandom(1),
-            events: { event() {} },
-            nominatedPodsForNode: () => [],
-            podInfo: (p) => newPodInfo(p),
-          });
+          const fwk = testFramework({ cache, listers: { workloadSelectorsFor } });
           const pod = newPodInfo(incoming(kind, app));
           const nodes = cache.list();
           const state = new CycleState();

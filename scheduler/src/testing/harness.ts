@@ -13,6 +13,7 @@ import type { NodeInfo } from '../framework/node-info.ts';
 import { newPodInfo } from '../framework/pod-info.ts';
 import type { PodInfo } from '../framework/pod-info.ts';
 import { SUCCESS } from '../framework/status.ts';
+import { emptyListers } from './test-framework.ts';
 import type { Status } from '../framework/status.ts';
 import type { Node, Pod } from '../types.ts';
 
@@ -41,18 +42,7 @@ export function newHarness(o: HarnessOptions = {}): Harness {
   const nominated = new Map<string, PodInfo[]>();
   const events: Harness['events'] = [];
   const infos = new WeakMap<Pod, PodInfo>();
-  const listers: Listers = {
-    podDisruptionBudgets: () => [],
-    priorityClasses: () => [],
-    workloadSelectorsFor: () => undefined,
-    persistentVolumeClaim: () => undefined,
-    persistentVolume: () => undefined,
-    persistentVolumes: () => [],
-    storageClass: () => undefined,
-    namespaceLabels: () => undefined,
-    pod: () => undefined,
-    ...o.listers,
-  };
+  const listers = emptyListers(o.listers);
   // plugin tests that need real what-if filtering (preemption) pass their own
   const runFilters = o.runFilters ?? ((): Status => SUCCESS);
   const handle: Handle = {

@@ -3,3 +3,4 @@
 export * from './builders.ts';
 export * from './fake-cluster.ts';
 export * from './harness.ts';
+export * from './test-framework.ts';
