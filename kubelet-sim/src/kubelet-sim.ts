@@ -30,7 +30,7 @@ import { configMapType, leaseType, nodeType, podType, secretType } from './types
 import type { ConfigMapLike, Lease, Node, Pod } from './types.ts';
 import { resourceMetrics, summary } from './usage/summary.ts';
 import { Limiter } from './util/limiter.ts';
-import { Interner, internStrings } from './util/interner.ts';
+import { Interner, internShared, internStrings } from './util/interner.ts';
 import { TokenBucket } from './util/token-bucket.ts';
 
 const NODE_INDEX = 'nodeName';
@@ -121,10 +121,15 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     logger,
     fieldSelector: 'spec.nodeName!=',
     // pods and nodes are read and patched, never updated whole: their managedFields are dead
-    // weight; and 10,000 cached pods share one copy of each repeated string
+    // weight; and 10,000 cached pods share one copy of each repeated string. A newer version
+    // of a cached pod keeps the parts of the old one it did not change (a status write leaves
+    // spec and metadata as they were), so only what changed is interned.
     transform: <T extends KubeObject>(pod: T): T => {
       const slim = stripManagedFields(pod);
-      internStrings(slim, interner);
+      const { namespace, name } = slim.metadata;
+      const prev = name !== undefined ? informer.store.get(namespace ? `${namespace}/${name}` : name) : undefined;
+      if (prev) internShared(slim, prev, interner);
+      else internStrings(slim, interner);
       return slim;
     },
     indexers: { [NODE_INDEX]: (p) => (p.spec.nodeName ? [p.spec.nodeName] : []) },
@@ -222,11 +227,20 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     workers.set(key, worker);
     let set = byNode.get(agent.name);
     if (!set) byNode.set(agent.name, (set = new Set()));
-    const others = [...set].filter((x) => !x.terminal && !x.closed).map((x) => x.pod);
+    const others: Pod[] = [];
+    const otherRequests: Array<ReadonlyMap<string, number>> = [];
+    const admitting = !pod.status?.startTime;
+    if (admitting) {
+      for (const x of set) {
+        if (x.terminal || x.closed) continue;
+        others.push(x.pod);
+        otherRequests.push(x.requests());
+      }
+    }
     set.add(worker);
-    if (pod.status?.startTime) worker.adopt();
+    if (!admitting) worker.adopt();
     else {
-      const verdict = admitPod(pod, { name: agent.name, labels: agent.template.labels, taints: agent.taints, allocatable: agent.template.allocatable, pressure: agent.pressure() }, others);
+      const verdict = admitPod(pod, { name: agent.name, labels: agent.template.labels, taints: agent.taints, allocatable: agent.template.allocatable, pressure: agent.pressure() }, others, otherRequests);
       if (verdict.admit) worker.start();
       else worker.reject(verdict.reason, verdict.message);
     }

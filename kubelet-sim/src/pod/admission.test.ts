@@ -78,4 +78,12 @@ describe('qosClass', () => {
     expect(qosClass(makePod([cpu('1')]))).toBe('Burstable');
     expect(qosClass(makePod([{ resources: { limits: { cpu: '1', memory: '1Gi' } } }]))).toBe('Guaranteed');
   });
+
+  it('gives the same verdicts from the running pods\' precomputed requests as from their specs', () => {
+    const running = [makePod([cpu('1')]), makePod([cpu('1500m')])];
+    for (const want of ['1', '1500m', '1501m']) {
+      const pod = makePod([cpu(want)]);
+      expect(admitPod(pod, node, running, running.map(podRequests))).toEqual(admitPod(pod, node, running));
+    }
+  });
 });

@@ -45,7 +45,7 @@ function containerRequests(c: Container): Map<string, number> {
   return out;
 }
 
-function addInto(into: Map<string, number>, from: Map<string, number>): void {
+function addInto(into: Map<string, number>, from: ReadonlyMap<string, number>): void {
   for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v);
 }
 
@@ -105,8 +105,10 @@ function hostPorts(pod: Pod): string[] {
   return out;
 }
 
-/** Decide whether `pod` may run on `node` next to the already admitted `running` pods. */
-export function admitPod(pod: Pod, node: AdmissionNode, running: readonly Pod[]): Admission {
+/** Decide whether `pod` may run on `node` next to the already admitted `running` pods.
+ *  `runningRequests`, when given, holds podRequests of each of `running` (same order), as
+ *  the caller keeps them, so that a node's pods are not summed from their specs anew. */
+export function admitPod(pod: Pod, node: AdmissionNode, running: readonly Pod[], runningRequests?: readonly ReadonlyMap<string, number>[]): Admission {
   const qos = qosClass(pod);
   if (node.pressure.length > 0) {
     const onlyMemory = node.pressure.every((p) => p === 'MemoryPressure');
@@ -119,7 +121,7 @@ export function admitPod(pod: Pod, node: AdmissionNode, running: readonly Pod[])
   }
   const requests = podRequests(pod);
   const used = new Map<string, number>();
-  for (const p of running) addInto(used, podRequests(p));
+  for (let i = 0; i < running.length; i++) addInto(used, runningRequests?.[i] ?? podRequests(running[i]!));
 
   const allowedPods = amount('pods', node.allocatable.pods);
   if (running.length + 1 > allowedPods) {

@@ -57,26 +57,60 @@ function desiredConditions(w: PodWorker): Record<(typeof OWNED)[number], Desired
   };
 }
 
+/** the statuses desiredConditions gives, without its reasons and messages (which cost
+ *  strings and arrays on every change of the pod), in the order of OWNED */
+function ownedTrue(w: PodWorker, i: number, containersReady: boolean): boolean {
+  switch (i) {
+    case 0:
+      return w.sandbox;
+    case 1:
+      return w.initialized || w.init.every((c) => (c.role === 'init' ? c.state.kind === 'terminated' && c.state.exitCode === 0 : c.startedOnce));
+    case 2:
+      if (!containersReady) return false;
+      for (const gate of w.pod.spec.readinessGates ?? []) {
+        if (w.pod.status?.conditions?.find((c) => c.type === gate.conditionType)?.status !== 'True') return false;
+      }
+      return true;
+    default:
+      return containersReady;
+  }
+}
+
+function containersReadyTrue(w: PodWorker): boolean {
+  if (w.terminal !== undefined || !w.initialized) return false;
+  for (const c of w.init) if (c.role === 'sidecar' && !c.ready) return false;
+  for (const c of w.main) if (!c.ready) return false;
+  return true;
+}
+
 /** When each kubelet-owned condition last changed status (its lastTransitionTime). */
 export class ConditionClock {
-  #since = new Map<string, { status: string; at: number }>();
-  #start: number;
+  /** per OWNED type: its last observed status ('' before the first observe), and since when */
+  readonly #status: string[] = ['', '', '', ''];
+  readonly #at: number[];
+  readonly #start: number;
   /** the highest phase reported so far (phases never go back) */
   phaseRank = 0;
 
   constructor(start: number) {
     this.#start = start;
+    this.#at = [start, start, start, start];
   }
 
   observe(w: PodWorker, now: number): void {
-    for (const [type, d] of Object.entries(desiredConditions(w))) {
-      const prev = this.#since.get(type);
-      if (!prev || prev.status !== d.status) this.#since.set(type, { status: d.status, at: now });
+    const containersReady = containersReadyTrue(w);
+    for (let i = 0; i < OWNED.length; i++) {
+      const status = ownedTrue(w, i, containersReady) ? 'True' : 'False';
+      if (this.#status[i] !== status) {
+        this.#status[i] = status;
+        this.#at[i] = now;
+      }
     }
   }
 
   since(type: string): number {
-    return this.#since.get(type)?.at ?? this.#start;
+    const i = (OWNED as readonly string[]).indexOf(type);
+    return i < 0 ? this.#start : this.#at[i]!;
   }
 }
 

@@ -77,10 +77,22 @@ function build(spec: PodSpecDraft): Pod {
   });
 }
 
-function checkHistory(w: PodWorker, history: Array<{ status: PodStatus }>): void {
+const OWNED = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
+
+function checkHistory(w: PodWorker, history: Array<{ time: number; status: PodStatus }>): void {
   let rank = 0;
   const restarts = new Map<string, number>();
-  for (const { status } of history) {
+  const conditions = new Map<string, { status: string; lastTransitionTime: string | undefined }>();
+  for (const { time, status } of history) {
+    // the kubelet's conditions move their lastTransitionTime exactly when their status flips
+    for (const type of OWNED) {
+      const c = status.conditions?.find((x) => x.type === type);
+      if (!c) continue;
+      const prev = conditions.get(type);
+      if (prev && prev.status !== c.status) expect(c.lastTransitionTime, `${w.key}: ${type} flipped`).toBe(new Date(Math.floor(time / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+      if (prev && prev.status === c.status) expect(c.lastTransitionTime, `${w.key}: ${type} did not flip`).toBe(prev.lastTransitionTime);
+      conditions.set(type, { status: c.status, lastTransitionTime: c.lastTransitionTime });
+    }
     const r = RANK[status.phase ?? 'Pending'] ?? 0;
     expect(r, `${w.key}: phase went back to ${status.phase}`).toBeGreaterThanOrEqual(rank);
     rank = r;

@@ -342,3 +342,20 @@ describe('PodWorker: activeDeadlineSeconds', () => {
     expect(s).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
   });
 });
+
+describe('PodWorker: requests', () => {
+  it('keeps podRequests while the spec is the same object and recomputes them for a new spec', () => {
+    const h = new PodHarness();
+    const pod = makePod([{ resources: { requests: { cpu: '100m', memory: '64Mi' } } }]);
+    const w = h.run(pod);
+    const first = w.requests();
+    expect(Object.fromEntries(first)).toEqual({ cpu: 100, memory: 64 * 1024 * 1024 });
+    // a status-only update keeps the spec object (the informer shares unchanged parts)
+    w.update({ ...pod, status: { phase: 'Running' } });
+    expect(w.requests()).toBe(first);
+    // a new spec, even one that looks alike, is summed again
+    const resized = makePod([{ resources: { requests: { cpu: '250m', memory: '64Mi' } } }]);
+    w.update({ ...pod, spec: resized.spec });
+    expect(Object.fromEntries(w.requests())).toEqual({ cpu: 250, memory: 64 * 1024 * 1024 });
+  });
+});

@@ -15,6 +15,7 @@ import type { IpAllocator } from '../node/ip-allocator.ts';
 import type { LogStore } from '../logs/log-store.ts';
 import type { TimerQueue } from '../timer-queue.ts';
 import type { ConfigMapLike, Pod, PodStatus } from '../types.ts';
+import { podRequests } from './admission.ts';
 import type { Backoff } from './backoff.ts';
 import { SimContainer } from './container.ts';
 import { ContainerRuntime, hex, SYNC_RETRY_MS } from './container-runtime.ts';
@@ -66,7 +67,12 @@ export class PodWorker {
   closed = false;
   volumeError: string | undefined;
   readonly runtime: ContainerRuntime;
+  /** the StatusWriter's record of its last write of this pod: a hash of the status (-1: write
+   *  again even if unchanged), the resourceVersion the write made, and statusSummary of it */
+  lastWrite: { hash: number; rv: number; summary: string } | undefined;
   #ipOwned = false;
+  #requests: ReadonlyMap<string, number> | undefined;
+  #requestsOf: Pod['spec'] | undefined;
 
   constructor(pod: Pod, host: PodHost) {
     this.pod = pod;
@@ -104,6 +110,16 @@ export class PodWorker {
   }
   logKey(c: SimContainer): string {
     return `${this.namespace}/${this.name}/${this.uid}/${c.name}`;
+  }
+
+  /** podRequests of the pod, kept while its spec stays the same object (the informer keeps a
+   *  spec that did not change; resources change only with a new spec) */
+  requests(): ReadonlyMap<string, number> {
+    if (this.#requestsOf !== this.pod.spec) {
+      this.#requests = podRequests(this.pod);
+      this.#requestsOf = this.pod.spec;
+    }
+    return this.#requests!;
   }
 
   status(): PodStatus {

@@ -140,4 +140,32 @@ describe('StatusWriter', () => {
     expect(calls[1]!.opts).toMatchObject({ gracePeriodSeconds: 0, preconditions: { uid: 'uid-a' } });
     expect(gone).toEqual(['a']);
   });
+
+  it('writes an unchanged status again once a newer pod shows that someone else changed it, and clears reason and message', async () => {
+    const { clock, writer, calls, finishAll } = setup();
+    const w = stubWorker('a');
+    w.phase = 'Running';
+    writer.mark(w);
+    await clock.advance(100);
+    await finishAll();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.body?.status).toEqual({ phase: 'Running', reason: null, message: null });
+    const pod = (rv: string, phase: string) => ({ metadata: { name: 'a', resourceVersion: rv }, status: { phase } }) as never;
+    writer.observed(w, pod('1', 'Pending')); // not newer than our write: ignored
+    writer.observed(w, pod('2', 'Running')); // newer, and still what we wrote
+    writer.mark(w);
+    await clock.advance(100);
+    await finishAll();
+    expect(calls).toHaveLength(1);
+    expect(writer.counts).toMatchObject({ skipped: 1, reconciled: 0 });
+    writer.observed(w, pod('3', 'Pending')); // someone else changed the phase
+    await clock.advance(100);
+    await finishAll();
+    expect(calls.map((c) => c.body?.status.phase)).toEqual(['Running', 'Running']);
+    expect(writer.counts).toMatchObject({ patches: 2, reconciled: 1 });
+    writer.mark(w); // and the write after that is skipped again
+    await clock.advance(100);
+    await finishAll();
+    expect(calls).toHaveLength(2);
+  });
 });

@@ -48,10 +48,6 @@ export class StatusWriter {
   #again = new Map<PodWorker, number>();
   #final = new Set<PodWorker>();
   #inFlight = new Set<PodWorker>();
-  /** a hash of the last status written per pod (a full copy would cost ~2 KB a pod) */
-  #lastWritten = new WeakMap<PodWorker, number>();
-  /** per pod, the resourceVersion our last write made and what it reported (statusSummary) */
-  #lastSeen = new WeakMap<PodWorker, { rv: number; summary: string }>();
   #wakeup: QueuedTimer | undefined;
   #idleWaiters: Array<() => void> = [];
   /** how many status patches and deletes were sent, renders found unchanged, and rewrites
@@ -80,10 +76,10 @@ export class StatusWriter {
    */
   observed(w: PodWorker, pod: Pod): void {
     if (w.closed || this.#dirty.has(w) || this.#inFlight.has(w)) return;
-    const seen = this.#lastSeen.get(w);
+    const seen = w.lastWrite;
     if (!seen || !(Number(pod.metadata.resourceVersion) > seen.rv)) return;
     if (statusSummary(pod.status) === seen.summary) return;
-    this.#lastWritten.delete(w);
+    seen.hash = -1;
     this.counts.reconciled++;
     this.mark(w);
   }
@@ -154,17 +150,19 @@ export class StatusWriter {
       await limiter.run(async () => {
         if (w.closed) return;
         const status = w.status();
-        const json = hashText(JSON.stringify(status));
-        if (json === this.#lastWritten.get(w)) {
+        const hash = hashText(JSON.stringify(status));
+        if (hash === w.lastWrite?.hash) {
           this.counts.skipped++;
           return;
         }
-        const body: Record<string, unknown> = { ...status };
+        const summary = statusSummary(status);
         // a merge patch keeps fields it does not mention: clear the ones no longer reported
-        for (const k of ['reason', 'message'] as const) if (status[k] === undefined) body[k] = null;
+        // (set on the freshly rendered status itself, which nothing else holds)
+        const body = status as Record<string, unknown>;
+        if (status.reason === undefined) body['reason'] = null;
+        if (status.message === undefined) body['message'] = null;
         const written = await client.patch(podType, w.name, { metadata: { uid: w.uid }, status: body }, { type: 'merge', subresource: 'status', namespace: w.namespace });
-        this.#lastWritten.set(w, json);
-        this.#lastSeen.set(w, { rv: Number(written.metadata.resourceVersion), summary: statusSummary(status) });
+        w.lastWrite = { hash, rv: Number(written.metadata.resourceVersion), summary };
         this.counts.patches++;
       });
       if (final && !w.closed) {

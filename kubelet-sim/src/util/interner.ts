@@ -4,6 +4,9 @@
 // in place, every short string in a freshly decoded object by one shared copy. Objects that
 // are already frozen (the in-process client hands every watcher one shared object) are left
 // as they are. The table is bounded: once full it starts afresh, which only costs sharing.
+// `internShared(next, prev, interner)` does the same for a newer version of a cached object:
+// every part of `next` equal to the same part of `prev` is replaced by prev's (a status
+// update then keeps the old spec and metadata whole), and only what changed is interned.
 
 const MAX_LENGTH = 100;
 
@@ -46,4 +49,64 @@ export function internStrings(value: unknown, interner: Interner): void {
     if (typeof v === 'string') rec[k] = interner.intern(v);
     else if (v !== null && typeof v === 'object') internStrings(v, interner);
   }
+}
+
+/**
+ * Intern `next` (in place) against `prev`, the cached older version of the same object:
+ * each string, object or array of `next` that equals the one at the same place in `prev` is
+ * replaced by prev's; the rest is interned. Returns true when `next` equals `prev` as a
+ * whole (the caller may then use prev's value). `prev` is only read (it may be frozen).
+ */
+export function internShared(next: unknown, prev: unknown, interner: Interner): boolean {
+  if (next === prev) return true;
+  if (next === null || typeof next !== 'object' || Object.isFrozen(next)) return false;
+  if (prev === null || typeof prev !== 'object' || Array.isArray(next) !== Array.isArray(prev)) {
+    internStrings(next, interner);
+    return false;
+  }
+  let same = true;
+  if (Array.isArray(next)) {
+    const old = prev as unknown[];
+    if (next.length !== old.length) same = false;
+    for (let i = 0; i < next.length; i++) {
+      const v: unknown = next[i];
+      const o: unknown = i < old.length ? old[i] : undefined;
+      if (typeof v === 'string') {
+        if (v === o) next[i] = o;
+        else {
+          next[i] = interner.intern(v);
+          same = false;
+        }
+      } else if (v !== null && typeof v === 'object') {
+        if (internShared(v, o, interner)) next[i] = o;
+        else same = false;
+      } else if (v !== o) same = false;
+    }
+    return same;
+  }
+  const rec = next as Record<string, unknown>;
+  const old = prev as Record<string, unknown>;
+  let keys = 0;
+  for (const k in rec) {
+    keys++;
+    const v = rec[k];
+    const o = old[k];
+    if (typeof v === 'string') {
+      if (v === o) rec[k] = o;
+      else {
+        rec[k] = interner.intern(v);
+        same = false;
+      }
+    } else if (v !== null && typeof v === 'object') {
+      if (internShared(v, o, interner)) rec[k] = o;
+      else same = false;
+    } else if (v !== o) same = false;
+  }
+  if (!same) return false;
+  // equal only with the same keys in the same order (prev's copy is serialized as it is)
+  const oldKeys = Object.keys(old);
+  if (oldKeys.length !== keys) return false;
+  let i = 0;
+  for (const k in rec) if (k !== oldKeys[i++]) return false;
+  return true;
 }
