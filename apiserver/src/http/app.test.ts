@@ -88,6 +88,24 @@ describe('buildApp errors', () => {
     expect((await app.inject({ url: '/api/v1/namespaces/default/configmaps/dry' })).statusCode).toBe(404);
   });
 
+  it('counts every request, its latency and the requests in flight in /metrics', async () => {
+    const counted = await buildApp({ registry, maxMutatingInFlight: 0 });
+    const json = { 'content-type': 'application/json' };
+    await counted.inject({ method: 'PUT', url: '/api/v1/namespaces/default/configmaps/refused', payload: cm('refused'), headers: json });
+    await counted.inject({ url: '/api/v1/namespaces/default/configmaps/missing' });
+    await counted.inject({ url: '/api/v1/namespaces/default/configmaps/missing' });
+    await counted.inject({ url: '/apis/apps/v1/namespaces/default/deployments' });
+    const m = (await counted.inject({ url: '/metrics' })).body;
+    expect(m).toContain('apiserver_request_total{verb="GET",resource="configmaps",code="404"} 2');
+    expect(m).toContain('apiserver_request_total{verb="LIST",resource="deployments",code="200"} 1');
+    expect(m).toContain('apiserver_request_duration_seconds_count{verb="GET",resource="configmaps"} 2');
+    // the refused write was never in flight nor counted; the scrape itself is in flight
+    expect(m).not.toContain('verb="PUT"');
+    expect(m).toContain('apiserver_current_inflight_requests{request_kind="readOnly"} 1');
+    expect(m).not.toContain('request_kind="mutating"');
+    await counted.close();
+  });
+
   it('sends a 429 with Retry-After past the in-flight limit', async () => {
     const tight = await buildApp({ registry, maxReadInFlight: 0 });
     const r = await tight.inject({ url: '/api/v1/namespaces' });

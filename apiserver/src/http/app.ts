@@ -4,7 +4,7 @@
 // metrics, /version, OpenAPI, subresource routes, metrics.k8s.io and nodes/proxy
 // (../metricsapi), or the resource handler → every error a Status. Bodies are read raw
 // (≤ 3 MiB) and decoded per route.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -18,11 +18,12 @@ import type { Authorizer } from '../auth/authorizer.ts';
 import { metricsResources, registerKubeletRoutes } from '../metricsapi/routes.ts';
 import { registerOpenAPI } from '../openapi/routes.ts';
 import { registerSubresources } from '../subresources/index.ts';
-import { MAX_BODY_BYTES } from './body.ts';
+import { MAX_BODY_BYTES, PATCH_TYPES } from './body.ts';
 import { AGGREGATED_V2, AGGREGATED_V2BETA1, Discovery, wantsAggregated } from './discovery.ts';
 import { toApiError } from './errors.ts';
 import { ApiMetrics } from './metrics.ts';
 import { makeResourceHandler } from './resources.ts';
+import type { RequestState } from './resources.ts';
 import { reviewTypes } from './reviews.ts';
 import { serveWebSocketWatch } from './websocket.ts';
 import { versionInfo } from './version.ts';
@@ -51,9 +52,14 @@ function isWatchUrl(url: string): boolean {
   return /[?&]watch=(true|1)(&|$)/.test(url) || /^\/apis?\/(?:[^/?]+\/)?[^/?]+\/watch\//.test(url);
 }
 
+const BEARER = /^bearer\s+/i;
+
 function bearerToken(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
-  if (h && /^bearer\s+/i.test(h)) return h.replace(/^bearer\s+/i, '').trim();
+  if (h) {
+    const m = BEARER.exec(h);
+    if (m) return h.slice(m[0].length).trim();
+  }
   const proto = req.headers['sec-websocket-protocol'];
   if (typeof proto === 'string') {
     for (const p of proto.split(',').map((s) => s.trim())) {
@@ -63,6 +69,28 @@ function bearerToken(req: IncomingMessage): string | undefined {
   }
   return undefined;
 }
+
+type InflightKind = 'mutating' | 'readOnly';
+
+/** a request's state (req.kube), kept on its response until the response closes */
+class TrackedRequest implements RequestState {
+  user: UserInfo = ANONYMOUS;
+  verb: string;
+  resource = '';
+  /** undefined for a watch (exempt from the in-flight limits) */
+  kind: InflightKind | undefined = undefined;
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    public longRunning: boolean,
+    readonly start: number,
+  ) {
+    this.verb = method.toLowerCase();
+  }
+}
+
+const TRACKED = Symbol('kubesim.request');
+type TrackedResponse = ServerResponse & { [TRACKED]?: TrackedRequest | undefined };
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { registry } = opts;
@@ -102,51 +130,80 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   ]);
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  // Bodies stay raw Buffers. The catch-all '*' alone would be found only after fastify
+  // parses the Content-Type anew on every request (it caches the parsers it finds by type,
+  // not the catch-all), so the common types get the same parser under their own names.
+  const rawParser = { parseAs: 'buffer' as const, bodyLimit: MAX_BODY_BYTES };
+  const keepRaw = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void): void => done(null, body);
+  app.addContentTypeParser('*', rawParser, keepRaw);
+  app.addContentTypeParser(['application/json', ...Object.keys(PATCH_TYPES), 'application/yaml', 'application/vnd.kubernetes.protobuf'], rawParser, keepRaw);
 
   // ---- in-flight limits, authentication, metrics, request log ----
+  // The hook is synchronous (fastify catches what it throws) and the response's 'close'
+  // listener is one function shared by every request, reading the request's state from
+  // the response: no promise, closure or once-wrapper per request. The in-flight gauge
+  // is read from the two counters when scraped.
   let readInFlight = 0;
   let mutatingInFlight = 0;
-  app.addHook('onRequest', async (req, reply) => {
-    const start = process.hrtime.bigint();
-    req.kube = { user: ANONYMOUS, verb: req.method.toLowerCase(), resource: '', longRunning: isWatchUrl(req.url) };
-    // in flight: undefined for a watch (exempt), else the kind of request counted
-    let kind: 'mutating' | 'readOnly' | undefined;
-    if (!req.kube.longRunning) {
-      const mutating = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+  // the kinds in the order first seen (the gauge's label sets, as prom-client would list them)
+  const inflightKinds: InflightKind[] = [];
+  const inflightNow = (kind: InflightKind): number => (kind === 'mutating' ? mutatingInFlight : readInFlight);
+  metrics.sampleInflight(() => inflightKinds.map((k) => [k, inflightNow(k)]));
+  function onResponseClose(this: TrackedResponse): void {
+    const state = this[TRACKED];
+    if (state === undefined) return;
+    this[TRACKED] = undefined;
+    const kind = state.kind;
+    if (kind === 'mutating') mutatingInFlight--;
+    else if (kind === 'readOnly') readInFlight--;
+    const code = this.statusCode;
+    const resource = state.resource || 'nonresource';
+    const verb = state.verb.toUpperCase();
+    metrics.requests.inc({ verb, resource, code: String(code) });
+    if (!state.longRunning) {
+      const secs = (performance.now() - state.start) / 1e3;
+      metrics.latency.observe({ verb, resource }, secs);
+      if (debugEnabled()) log.debug({ method: state.method, url: state.url.split('?')[0], code, ms: Math.round(secs * 1e4) / 10, user: state.user.username }, 'request');
+    } else if (debugEnabled()) {
+      log.debug({ method: state.method, url: state.url.split('?')[0], code, user: state.user.username }, 'watch closed');
+    }
+  }
+  app.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
+    const start = performance.now();
+    const method = req.method;
+    const url = req.url;
+    const state = new TrackedRequest(method, url, isWatchUrl(url), start);
+    req.kube = state;
+    if (!state.longRunning) {
+      const mutating = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
       if (mutating ? mutatingInFlight >= maxMutating : readInFlight >= maxRead) {
         reply.header('Retry-After', '1');
         throw tooManyRequests('Too many requests, please try again later.', 1);
       }
-      if (mutating) mutatingInFlight++;
-      else readInFlight++;
-      kind = mutating ? 'mutating' : 'readOnly';
-      metrics.inflight.inc({ request_kind: kind });
-    }
-    // one listener per request (this runs for every request)
-    reply.raw.once('close', () => {
-      if (kind === 'mutating') mutatingInFlight--;
-      else if (kind === 'readOnly') readInFlight--;
-      if (kind) metrics.inflight.dec({ request_kind: kind });
-      const code = String(reply.raw.statusCode);
-      const resource = req.kube.resource || 'nonresource';
-      metrics.requests.inc({ verb: req.kube.verb.toUpperCase(), resource, code });
-      if (!req.kube.longRunning) {
-        const secs = Number(process.hrtime.bigint() - start) / 1e9;
-        metrics.latency.observe({ verb: req.kube.verb.toUpperCase(), resource }, secs);
-        if (debugEnabled()) log.debug({ method: req.method, url: req.url.split('?')[0], code: reply.raw.statusCode, ms: Math.round(secs * 1e4) / 10, user: req.kube.user.username }, 'request');
-      } else if (debugEnabled()) {
-        log.debug({ method: req.method, url: req.url.split('?')[0], code: reply.raw.statusCode, user: req.kube.user.username }, 'watch closed');
+      let kind: InflightKind;
+      if (mutating) {
+        mutatingInFlight++;
+        kind = 'mutating';
+      } else {
+        readInFlight++;
+        kind = 'readOnly';
       }
-    });
+      state.kind = kind;
+      if (!inflightKinds.includes(kind)) inflightKinds.push(kind);
+    }
+    const res = reply.raw as TrackedResponse;
+    res[TRACKED] = state;
+    res.on('close', onResponseClose);
     if (!opts.authenticator) {
-      req.kube.user = ADMIN;
+      state.user = ADMIN;
+      done();
       return;
     }
     const token = bearerToken(req.raw);
     const user = token ? opts.authenticator.authenticate(token, Date.now()) : undefined;
-    if (user) req.kube.user = user;
-    else if (!PUBLIC_PATHS.test(req.url)) throw unauthorized('Unauthorized');
+    if (user) state.user = user;
+    else if (!PUBLIC_PATHS.test(url)) throw unauthorized('Unauthorized');
+    done();
   });
 
   app.setErrorHandler((err, req, reply) => {

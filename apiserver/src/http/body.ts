@@ -11,11 +11,23 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 100;
 
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType === undefined) return '';
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+/** at most `max` opening brackets in the text, in strings or not (found by indexOf, much
+ *  faster than reading every character): then nothing nests deeper than `max` */
+function fewOpenings(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i >= 0; i = text.indexOf('{', i + 1)) if (++n > max) return false;
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) if (++n > max) return false;
+  return true;
 }
 
 /** nesting depth of JSON text (brackets outside strings), stopping early past `max` */
 export function jsonDepthExceeds(text: string, max: number): boolean {
+  if (fewOpenings(text, max)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -9,9 +9,12 @@ import type { DeleteOptions, ListOptions, WatchOptions } from '@kubesim/shared';
 import type { FastifyRequest } from 'fastify';
 import { isPlainObject } from '../registry/objects.ts';
 
+/** one empty query for every URL without one: callers read queries, never change them */
+const NO_QUERY = new URLSearchParams();
+
 export function queryOf(url: string): URLSearchParams {
   const i = url.indexOf('?');
-  return new URLSearchParams(i >= 0 ? url.slice(i + 1) : '');
+  return i >= 0 ? new URLSearchParams(url.slice(i + 1)) : NO_QUERY;
 }
 
 export function intParam(q: URLSearchParams, name: string): number | undefined {

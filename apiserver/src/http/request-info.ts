@@ -21,7 +21,9 @@ export interface RequestInfo {
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
+/** the segment percent-decoded (only when it has a '%': decoding changes nothing else) */
 function decodeSegment(s: string): string | undefined {
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -31,44 +33,47 @@ function decodeSegment(s: string): string | undefined {
 
 /** undefined when the path is not a resource path (bad percent-encoding, too short) */
 export function parseRequestPath(path: string): RequestInfo | undefined {
-  const raw = path.split('/').filter((p) => p !== '');
   const parts: string[] = [];
-  for (const r of raw) {
+  for (const r of path.split('/')) {
+    if (r === '') continue;
     const d = decodeSegment(r);
     if (d === undefined) return undefined;
     parts.push(d);
   }
-  let rest: string[];
+  // the resource path starts at parts[k]
+  let k: number;
   const info: RequestInfo = { group: '', version: '', watchPath: false };
   if (parts[0] === 'api' && parts.length >= 2) {
     info.version = parts[1]!;
-    rest = parts.slice(2);
+    k = 2;
   } else if (parts[0] === 'apis' && parts.length >= 3) {
     info.group = parts[1]!;
     info.version = parts[2]!;
-    rest = parts.slice(3);
+    k = 3;
   } else {
     return undefined;
   }
-  if (rest[0] === 'watch') {
+  if (parts[k] === 'watch') {
     info.watchPath = true;
-    rest = rest.slice(1);
+    k++;
   }
-  if (rest[0] === 'namespaces' && rest.length >= 2) {
-    if (rest.length === 2 || NAMESPACE_SUBRESOURCES.has(rest[2]!)) {
+  let n = parts.length - k;
+  if (parts[k] === 'namespaces' && n >= 2) {
+    if (n === 2 || NAMESPACE_SUBRESOURCES.has(parts[k + 2]!)) {
       // the namespace object itself
       info.resource = 'namespaces';
-      info.name = rest[1]!;
-      if (rest.length >= 3) info.subresource = rest[2]!;
-      if (rest.length > 3) info.subpath = rest.slice(3);
+      info.name = parts[k + 1]!;
+      if (n >= 3) info.subresource = parts[k + 2]!;
+      if (n > 3) info.subpath = parts.slice(k + 3);
       return info;
     }
-    info.namespace = rest[1]!;
-    rest = rest.slice(2);
+    info.namespace = parts[k + 1]!;
+    k += 2;
+    n -= 2;
   }
-  if (rest.length >= 1) info.resource = rest[0]!;
-  if (rest.length >= 2) info.name = rest[1]!;
-  if (rest.length >= 3) info.subresource = rest[2]!;
-  if (rest.length > 3) info.subpath = rest.slice(3);
+  if (n >= 1) info.resource = parts[k]!;
+  if (n >= 2) info.name = parts[k + 1]!;
+  if (n >= 3) info.subresource = parts[k + 2]!;
+  if (n > 3) info.subpath = parts.slice(k + 3);
   return info;
 }

@@ -13,9 +13,9 @@ import { Readable } from 'node:stream';
 import { apiVersionOf, failure, methodNotAllowed, notFound } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthorizationAttributes, Authorizer } from '../auth/authorizer.ts';
+import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../auth/authorizer.ts';
 import { denied } from '../auth/authorizer.ts';
-import type { ListResult, Registry, UserInfo } from '../registry/registry.ts';
+import type { ListResult, Registry, SubresourceRequest, UserInfo } from '../registry/registry.ts';
 import { rememberedJson } from '../registry/cached-object.ts';
 import { decodeObjectBody, decodePatchBody } from './body.ts';
 import { deleteAnswer } from './delete-answer.ts';
@@ -139,8 +139,16 @@ function verbOf(method: string, info: RequestInfo, watch: boolean): string {
 export function makeResourceHandler(opts: ResourceHandlerOptions) {
   const { registry } = opts;
 
-  async function authorize(attrs: AuthorizationAttributes): Promise<void> {
-    if (!(await opts.authorizer.authorize(attrs)).allowed) throw denied(attrs);
+  /** throws (or rejects) unless allowed; a synchronous authorizer's answer is read at once,
+   *  without a promise and a turn of the microtask queue */
+  function authorize(attrs: AuthorizationAttributes): Promise<void> | undefined {
+    const d = opts.authorizer.authorize(attrs);
+    if (typeof (d as { then?: unknown }).then === 'function') return authorizeLater(d as Promise<AuthorizationDecision>, attrs);
+    if (!(d as AuthorizationDecision).allowed) throw denied(attrs);
+    return undefined;
+  }
+  async function authorizeLater(d: Promise<AuthorizationDecision>, attrs: AuthorizationAttributes): Promise<void> {
+    if (!(await d).allowed) throw denied(attrs);
   }
 
   return async function handle(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
@@ -158,7 +166,8 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     const review = reviewTypeFor(info);
     if (review) {
       if (req.method !== 'POST') throw methodNotAllowed('the server does not allow this method on the requested resource');
-      await authorize({ user: req.kube.user, verb, group: review.group, resource: review.resource });
+      const allowed = authorize({ user: req.kube.user, verb, group: review.group, resource: review.resource });
+      if (allowed) await allowed;
       const raw = req.body as Buffer | undefined;
       const decode = (): unknown => (raw !== undefined && raw.length > 0 ? decodeObjectBody(req.headers['content-type'], raw) : undefined);
       return sendJson(reply, 201, await answerReview(review, decode, { user: req.kube.user, authorizer: opts.authorizer, now: opts.now }));
@@ -170,15 +179,12 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     if (type.namespaced && info.name && !info.namespace) return notFoundGeneric();
     if (info.subpath && info.subresource !== 'proxy') return notFoundGeneric();
 
-    await authorize({
-      user: req.kube.user,
-      verb,
-      group: type.group,
-      resource: type.resource,
-      ...(info.subresource ? { subresource: info.subresource } : {}),
-      ...(info.namespace ? { namespace: info.namespace } : {}),
-      ...(info.name ? { name: info.name } : {}),
-    });
+    const attrs: AuthorizationAttributes = { user: req.kube.user, verb, group: type.group, resource: type.resource };
+    if (info.subresource) attrs.subresource = info.subresource;
+    if (info.namespace) attrs.namespace = info.namespace;
+    if (info.name) attrs.name = info.name;
+    const allowed = authorize(attrs);
+    if (allowed) await allowed;
 
     const ns = info.namespace;
     const body = req.body as Buffer | undefined;
@@ -324,7 +330,10 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     const query: Record<string, string> = {};
     for (const [k, v] of q) query[k] = v;
     const w = writeOptionsOf(q, req);
-    const base = { type, namespace: ns, name, subresource: sub, query, user: req.kube.user, ...(w.dryRun ? { dryRun: true } : {}), ...(w.fieldManager ? { fieldManager: w.fieldManager } : {}), ...(w.userAgent ? { userAgent: w.userAgent } : {}) };
+    const base: SubresourceRequest = { type, namespace: ns, name, subresource: sub, query, user: req.kube.user };
+    if (w.dryRun) base.dryRun = true;
+    if (w.fieldManager) base.fieldManager = w.fieldManager;
+    if (w.userAgent) base.userAgent = w.userAgent;
     switch (req.method) {
       case 'GET':
         if (h.get) {
@@ -334,7 +343,8 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         break;
       case 'POST':
         if (h.create) {
-          const r = await h.create({ ...base, body: decodeObjectBody(req.headers['content-type'], body) });
+          base.body = decodeObjectBody(req.headers['content-type'], body);
+          const r = await h.create(base);
           return sendJson(reply, r.code ?? 201, r.body as object);
         }
         break;
