@@ -1,6 +1,9 @@
 // How a component or a CLI command reaches the apiserver: a kubeconfig (--kubeconfig F,
 // else $KUBECONFIG, else the data dir's admin kubeconfig) or --server URL [--token T]
 // [--insecure-skip-tls-verify]. Everything then goes through the shared HTTP Client.
+// A kubeconfig naming the apiserver's local socket (kubesim.io/local-socket) is used through
+// that socket when it exists, else through its server URL (a component kubeconfig copied to
+// another machine still works, over HTTPS).
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +35,9 @@ export function connectionFrom(flags: ConnectFlags, userAgent: string): HttpClie
   }
   const path = flags.kubeconfig ?? process.env['KUBECONFIG'] ?? join(flags['data-dir'] ?? '.kubesim', 'kubeconfig');
   if (!existsSync(path)) throw new UsageError(`no kubeconfig at ${path}: start a cluster with \`kubesim up\`, or pass --kubeconfig or --server`);
-  return { ...loadKubeconfig(path), userAgent };
+  const conn = loadKubeconfig(path);
+  if (conn.socketPath !== undefined && !existsSync(conn.socketPath)) delete conn.socketPath;
+  return { ...conn, userAgent };
 }
 
 export function connect(flags: ConnectFlags, userAgent: string): HttpClient {
