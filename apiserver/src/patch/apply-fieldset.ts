@@ -7,12 +7,11 @@
 // `createdFieldsV1` goes straight to FieldsV1 for a new object's only manager.
 
 import { patchMeta, type PatchFieldMeta } from './strategic-meta.ts';
+import { isMap, hasKeys, type JsonMap } from './json-map.ts';
 
 export type FieldSet = Set<string>;
-type JsonMap = Record<string, unknown>;
 
 const SEP = '\n';
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The shape of a field for apply: how its list or struct merges. */
 export interface ApplyFieldShape {
@@ -205,11 +204,6 @@ function mapFields(value: JsonMap, definition: string | undefined, alwaysPresent
   }
   return n;
 }
-
-const hasKeys = (m: JsonMap): boolean => {
-  for (const _ in m) return true;
-  return false;
-};
 
 /** the FieldsV1 node of one value; undefined when it contributes no path */
 function valueFields(v: unknown, shape: ApplyFieldShape, memberIfMap: boolean, alwaysPresent: ReadonlySet<string>): JsonMap | undefined {

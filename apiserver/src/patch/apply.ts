@@ -10,11 +10,9 @@ import { definitionNameOf } from './strategic-meta.ts';
 import { fieldSetFrom, fieldsV1From, isWithin, keyElement, prettyPath, shapeOf, splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.ts';
 import { sameJson } from './field-index.ts';
 import { ownableContent } from './update-fields.ts';
+import { isMap, type JsonMap } from './json-map.ts';
 
 export { managedFieldsAfterUpdate, updateManagedFields } from './update-fields.ts';
-
-type JsonMap = Record<string, unknown>;
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

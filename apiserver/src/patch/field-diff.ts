@@ -9,9 +9,7 @@
 
 import { fieldElement, keyDefaults, keyElement, shapeOf, type ApplyFieldShape } from './apply-fieldset.ts';
 import { sameJson } from './field-index.ts';
-
-type JsonMap = Record<string, unknown>;
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isMap, hasKeys, type JsonMap } from './json-map.ts';
 
 /** structs Go always has (non-pointer): never owned as a whole by the write that fills them */
 export const alwaysPresentStructs: ReadonlySet<string> = new Set(['f:metadata', 'f:spec', 'f:status', 'f:template', 'f:strategy', 'f:updateStrategy', 'f:jobTemplate', 'f:resources']);
@@ -43,11 +41,6 @@ export interface Diff {
 export type ItemsByList = Map<unknown[], Map<string, JsonMap>>;
 
 const newTrie = (): Trie => ({ end: false, children: new Map() });
-
-const hasKeys = (m: JsonMap): boolean => {
-  for (const _ in m) return true;
-  return false;
-};
 
 /** the changed paths from `before` to `after` (throws GIVE_UP where it cannot follow) */
 export function diffFields(before: JsonMap, after: JsonMap, definition: string | undefined): Diff {

@@ -6,9 +6,7 @@
 // JSON would, without building the strings.
 
 import { keyDefaults, keyElement, shapeOf, valueAt, type ApplyFieldShape, type FieldSet } from './apply-fieldset.ts';
-
-type JsonMap = Record<string, unknown>;
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isMap, type JsonMap } from './json-map.ts';
 
 export interface FieldIndex {
   /** what toFieldSet gives */

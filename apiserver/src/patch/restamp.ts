@@ -15,9 +15,7 @@ import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { elementValue, sortStrings } from './apply-fieldset.ts';
 import { diffFields, GIVE_UP, type ItemsByList, type Trie } from './field-diff.ts';
-
-type JsonMap = Record<string, unknown>;
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isMap, hasKeys, type JsonMap } from './json-map.ts';
 
 /** one manager's walk: how many changed paths it owns, whether it lost any */
 interface ManagerWalk {
@@ -83,11 +81,6 @@ export function restampedManagedFields(
     return null; // GIVE_UP, or an error the full bookkeeping meets (and reports) too
   }
 }
-
-const hasKeys = (m: JsonMap): boolean => {
-  for (const _ in m) return true;
-  return false;
-};
 
 // ---- the walk of each manager's tree ----
 

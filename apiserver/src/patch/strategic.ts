@@ -7,18 +7,15 @@
 
 import { badRequest, type ResourceType } from '@kubesim/shared';
 import { definitionNameOf, patchMeta, type PatchFieldMeta } from './strategic-meta.ts';
+import { isMap, type JsonMap } from './json-map.ts';
 
 export { patchMeta, definitionNameOf, definitionPrefix } from './strategic-meta.ts';
 export type { PatchFieldMeta, PatchMetaTable, PatchStrategy } from './strategic-meta.ts';
-
-type JsonMap = Record<string, unknown>;
 
 const PATCH = '$patch';
 const RETAIN_KEYS = '$retainKeys';
 const SET_ORDER = '$setElementOrder/';
 const DELETE_FROM = '$deleteFromPrimitiveList/';
-
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function fieldsOf(typeName: string | undefined): Readonly<Record<string, PatchFieldMeta>> {
   return (typeName && patchMeta[typeName]) || {};

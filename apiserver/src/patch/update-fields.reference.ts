@@ -8,9 +8,7 @@ import { splitPath, toFieldSet, valueAt, type FieldSet } from './apply-fieldset.
 import { definitionNameOf } from './strategic-meta.ts';
 import { alwaysPresentStructs, apiVersionOfType, createdManagedFields, statusContent } from './update-fields.ts';
 import { readManagers, writeManagers } from './apply.ts';
-
-type JsonMap = Record<string, unknown>;
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isMap, type JsonMap } from './json-map.ts';
 
 /** Fields no manager owns: identity and server-set metadata, and status of the main resource. */
 export function ownableContent(obj: KubeObject): JsonMap {
@@ -31,7 +29,6 @@ export function ownableContent(obj: KubeObject): JsonMap {
   } = (metadata ?? {}) as JsonMap;
   return Object.keys(ownableMeta).length ? { metadata: ownableMeta, ...rest } : rest;
 }
-
 
 const sameJson = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);
 
@@ -105,7 +102,6 @@ export function referenceManagedFieldsAfterUpdate(
   const out = writeManagers(managers);
   return out.length || old.metadata.managedFields ? out : undefined;
 }
-
 
 /** paths of `afterSet` whose value differs from `before`: leaves compared by value, inner
  *  nodes only when new. Sorted, a path's descendants (`path\n…`) follow it directly. */

@@ -13,9 +13,7 @@ import { alwaysPresentStructs } from './field-diff.ts';
 import { indexFields, sameJson, valueIn } from './field-index.ts';
 import { restampedManagedFields } from './restamp.ts';
 import { definitionNameOf } from './strategic-meta.ts';
-
-type JsonMap = Record<string, unknown>;
-const isMap = (v: unknown): v is JsonMap => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isMap, hasKeys, type JsonMap } from './json-map.ts';
 
 /** the apiVersion of a kind's objects; v1 when the kind is not known */
 export const apiVersionOfType = (type: ResourceType | undefined): string => (type ? apiVersionOf(type) : 'v1');
@@ -203,7 +201,6 @@ export function managedFieldsAfterUpdate(
   return out.length || old.metadata.managedFields ? out : undefined;
 }
 
-
 function readManagers(obj: KubeObject, statusWrite: boolean): Manager[] {
   return (obj.metadata.managedFields ?? []).map((entry) => readScoped(entry, statusWrite) ?? readWhole(entry));
 }
@@ -248,11 +245,6 @@ function readScoped(entry: ManagedFieldsEntry, statusWrite: boolean): Manager | 
   }
   return outside === undefined ? { entry, set, canonical, changed: false } : { entry, set, outside, canonical, changed: false };
 }
-
-const hasKeys = (m: JsonMap): boolean => {
-  for (const _ in m) return true;
-  return false;
-};
 
 /** whether a member `el: child` below the root is what fieldsV1From makes of its paths
  *  (readFieldsV1's rules, without making the paths) */
