@@ -68,20 +68,8 @@ export function internShared(next: unknown, prev: unknown, interner: Interner): 
   if (Array.isArray(next)) {
     const old = prev as unknown[];
     if (next.length !== old.length) same = false;
-    for (let i = 0; i < next.length; i++) {
-      const v: unknown = next[i];
-      const o: unknown = i < old.length ? old[i] : undefined;
-      if (typeof v === 'string') {
-        if (v === o) next[i] = o;
-        else {
-          next[i] = interner.intern(v);
-          same = false;
-        }
-      } else if (v !== null && typeof v === 'object') {
-        if (internShared(v, o, interner)) next[i] = o;
-        else same = false;
-      } else if (v !== o) same = false;
-    }
+    const items = next as unknown as Record<number, unknown>; // indexed as internMember indexes a map
+    for (let i = 0; i < next.length; i++) if (!internMember(items, i, i < old.length ? old[i] : undefined, interner)) same = false;
     return same;
   }
   const rec = next as Record<string, unknown>;
@@ -89,18 +77,7 @@ export function internShared(next: unknown, prev: unknown, interner: Interner): 
   let keys = 0;
   for (const k in rec) {
     keys++;
-    const v = rec[k];
-    const o = old[k];
-    if (typeof v === 'string') {
-      if (v === o) rec[k] = o;
-      else {
-        rec[k] = interner.intern(v);
-        same = false;
-      }
-    } else if (v !== null && typeof v === 'object') {
-      if (internShared(v, o, interner)) rec[k] = o;
-      else same = false;
-    } else if (v !== o) same = false;
+    if (!internMember(rec, k, old[k], interner)) same = false;
   }
   if (!same) return false;
   // equal only with the same keys in the same order (prev's copy is serialized as it is)
@@ -109,4 +86,25 @@ export function internShared(next: unknown, prev: unknown, interner: Interner): 
   let i = 0;
   for (const k in rec) if (k !== oldKeys[i++]) return false;
   return true;
+}
+
+/** internShared for one member of `container` (an array index or a field), whose old
+ *  counterpart is `o`: the member becomes `o` when equal, else its strings are interned;
+ *  whether it was equal */
+function internMember(container: Record<string | number, unknown>, key: string | number, o: unknown, interner: Interner): boolean {
+  const v = container[key];
+  if (typeof v === 'string') {
+    if (v === o) {
+      container[key] = o;
+      return true;
+    }
+    container[key] = interner.intern(v);
+    return false;
+  }
+  if (v !== null && typeof v === 'object') {
+    if (!internShared(v, o, interner)) return false;
+    container[key] = o;
+    return true;
+  }
+  return v === o;
 }
