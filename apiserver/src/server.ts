@@ -64,6 +64,8 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
   const logger = opts.logger ?? createLogger('apiserver');
   mkdirSync(opts.dataDir, { recursive: true });
 
+  // a store opened here is closed here; a KV passed in belongs to the caller
+  const ownsStore = opts.store === undefined || typeof opts.store === 'string';
   let store: KV;
   if (opts.store === 'memory') store = createMemoryStore({ clock, maxWatcherBuffer: 200_000 });
   else if (opts.store === undefined || opts.store === 'level') store = await openLevelStore({ dir: join(opts.dataDir, 'store'), clock, maxWatcherBuffer: 200_000 });
@@ -91,7 +93,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
     local = opts.socketPath ? await serveLocalSocket(app, opts.socketPath) : undefined;
   } catch (err) {
     await app.close();
-    if (opts.store === undefined || typeof opts.store === 'string') await store.close();
+    if (ownsStore) await store.close();
     throw err;
   }
   registry.setAdvertise({ address: advertise, port });
@@ -108,7 +110,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
       await local?.close();
       await app.close();
       await registry.stop();
-      if (opts.store === undefined || typeof opts.store === 'string') await store.close();
+      if (ownsStore) await store.close();
     },
   };
   if (local) handle.socketPath = local.path;
