@@ -1,5 +1,5 @@
 // `kubesim up` refuses a busy port and a data dir in use with one clear line, exit code 2,
-// and no stack trace.
+// and no stack trace; so does `kubesim apiserver` for a --socket it cannot serve on.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO, TSX } from './cluster.ts';
 
-function up(args: string[]): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'cli', 'src', 'main.ts'), 'up', ...args], { encoding: 'utf8', timeout: 60_000 });
+function kubesim(args: string[]): { code: number | null; out: string } {
+  const r = spawnSync(process.execPath, ['--import', TSX, join(REPO, 'cli', 'src', 'main.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
+const up = (args: string[]) => kubesim(['up', ...args]);
 
 describe('kubesim up', () => {
   it('refuses a port that is already in use', async () => {
@@ -42,5 +43,30 @@ describe('kubesim up', () => {
     const { code, out } = up(['--nodes', 'many']);
     expect(code).toBe(2);
     expect(out).toContain('--nodes must be an integer');
+  });
+});
+
+describe('kubesim apiserver --socket', () => {
+  it('refuses a socket path longer than a Unix socket may have', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-sock-'));
+    const { code, out } = kubesim(['apiserver', '--data-dir', dir, '--port', '0', '--store', 'memory', '--socket', join(dir, `${'a'.repeat(120)}.sock`)]);
+    expect(code).toBe(2);
+    expect(out).toContain('is longer than 107 bytes');
+    expect(out).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a socket something else serves on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ks-sock-'));
+    const path = join(dir, 'apiserver.sock');
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(path, r));
+    try {
+      const { code, out } = kubesim(['apiserver', '--data-dir', dir, '--port', '0', '--store', 'memory', '--socket', path]);
+      expect(code).toBe(2);
+      expect(out).toContain(`kubesim: another apiserver is serving on ${path}`);
+      expect(out).not.toMatch(/\n\s+at /);
+    } finally {
+      srv.close();
+    }
   });
 });

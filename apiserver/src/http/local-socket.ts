@@ -29,7 +29,7 @@ export async function serveLocalSocket(app: FastifyInstance, path: string): Prom
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     // a socket file left by an apiserver that died: take it over, unless one still answers
-    if (await answers(path)) throw new Error(`another apiserver is serving on ${path}`);
+    if (await answers(path)) throw Object.assign(new Error(`another apiserver is serving on ${path}`), { code: 'EADDRINUSE' });
     unlinkSync(path);
     await listen(server, path);
   }

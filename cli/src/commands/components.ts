@@ -57,15 +57,22 @@ export const components: Record<string, ComponentDef> = {
     async start(f, out) {
       const store = str(f['store']);
       if (store !== 'level' && store !== 'memory') throw new UsageError(`--store must be level or memory, got "${store}"`);
-      const server = await (await import('@kubesim/apiserver')).startApiserver({
+      const { MAX_SOCKET_PATH_BYTES, startApiserver } = await import('@kubesim/apiserver');
+      const socket = str(f['socket']);
+      if (socket !== undefined && Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) throw new UsageError(`--socket: the path ${socket} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the most a Unix socket's path may have`);
+      const server = await startApiserver({
         dataDir: str(f['data-dir'])!,
         port: intFlag('port', str(f['port']), 0, 65535)!,
         host: '127.0.0.1',
         store,
         insecureHttp: Boolean(f['insecure-http']),
         ...(str(f['advertise-address']) ? { advertiseAddress: str(f['advertise-address'])! } : {}),
-        ...(str(f['socket']) ? { socketPath: str(f['socket'])! } : {}),
+        ...(socket ? { socketPath: socket } : {}),
         logger: out.logger('apiserver'),
+      }).catch((err: unknown) => {
+        // a port or socket someone else holds: one line, not a stack trace
+        if ((err as { code?: unknown }).code === 'EADDRINUSE') throw new UsageError((err as Error).message);
+        throw err;
       });
       out.say(`apiserver listening on ${server.url}${server.socketPath ? ` and ${server.socketPath}` : ''}`);
       return { stop: () => server.close() };
