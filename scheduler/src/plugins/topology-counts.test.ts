@@ -25,6 +25,15 @@ function recount(nodes: readonly NodeInfo[], requiredKeys: readonly string[]): M
 
 const sorted = (m: ReadonlyMap<string, number>): [string, number][] => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
 
+/** the changes both recount properties make: a pod added or removed, a node relabelled or removed */
+const podAndNodeSteps = (maxNode: number) =>
+  [
+    fc.record({ op: fc.constant('add' as const), node: fc.nat(maxNode), web: fc.boolean(), ns: fc.constantFrom('default', 'other') }),
+    fc.record({ op: fc.constant('remove' as const), node: fc.nat(maxNode) }),
+    fc.record({ op: fc.constant('relabel' as const), node: fc.nat(maxNode), zone: fc.constantFrom('a', 'b', 'c', undefined) }),
+    fc.record({ op: fc.constant('removeNode' as const), node: fc.nat(maxNode) }),
+  ] as const;
+
 describe('MatchCountCache.domainCounts', () => {
   it('sums matching pods per zone, counting a zone with no matching pod as 0', () => {
     const nodes = [new NodeInfo('a1', makeNode('a1', { zone: 'a' })), new NodeInfo('b1', makeNode('b1', { zone: 'b' })), new NodeInfo('x', makeNode('x'))];
@@ -36,12 +45,7 @@ describe('MatchCountCache.domainCounts', () => {
   });
 
   it('after any run of pod and node changes gives what a full recount gives', () => {
-    const step = fc.oneof(
-      fc.record({ op: fc.constant('add' as const), node: fc.nat(5), web: fc.boolean(), ns: fc.constantFrom('default', 'other') }),
-      fc.record({ op: fc.constant('remove' as const), node: fc.nat(5) }),
-      fc.record({ op: fc.constant('relabel' as const), node: fc.nat(5), zone: fc.constantFrom('a', 'b', 'c', undefined) }),
-      fc.record({ op: fc.constant('removeNode' as const), node: fc.nat(5) }),
-    );
+    const step = fc.oneof(...podAndNodeSteps(5));
     fc.assert(
       fc.property(fc.array(fc.constantFrom('a', 'b', undefined), { minLength: 6, maxLength: 6 }), fc.array(step, { maxLength: 40 }), (zones, steps) => {
         // the cache's node list: a new array whenever a node leaves (SchedulerCache.list)
@@ -72,10 +76,7 @@ describe('MatchCountCache.domainCounts', () => {
 
   it("given the cache's change log, after any run of changes gives what a full recount gives", () => {
     const step = fc.oneof(
-      fc.record({ op: fc.constant('add' as const), node: fc.nat(7), web: fc.boolean(), ns: fc.constantFrom('default', 'other') }),
-      fc.record({ op: fc.constant('remove' as const), node: fc.nat(7) }),
-      fc.record({ op: fc.constant('relabel' as const), node: fc.nat(7), zone: fc.constantFrom('a', 'b', 'c', undefined) }),
-      fc.record({ op: fc.constant('removeNode' as const), node: fc.nat(7) }),
+      ...podAndNodeSteps(7),
       fc.record({ op: fc.constant('addNode' as const), node: fc.nat(7), zone: fc.constantFrom('a', 'b', undefined) }),
       fc.record({ op: fc.constant('burst' as const), node: fc.nat(7), n: fc.integer({ min: 100, max: 1500 }) }),
       fc.record({ op: fc.constant('ask' as const) }),
