@@ -12,7 +12,9 @@
 // and Ready (one more watcher on the apiserver). --prof DIR: every process of the scale run writes a CPU profile
 // into DIR (KUBESIM_NO_BUNDLE=1 runs them from source, so profiles name source files). --node-options "...":
 // NODE_OPTIONS for the scale run's processes (try V8 heap flags). --up-args "...": more flags for
-// the scale run's `kubesim up` (e.g. "--insecure-http").
+// the scale run's `kubesim up` (e.g. "--insecure-http"). --hold S: keep the scale run's cluster
+// S seconds after the figures (to inspect it: smaps, or a heap snapshot with
+// --node-options "--heapsnapshot-signal=SIGUSR2").
 // Targets (issue 11): start-up ≤ 3 s; 10,000 replicas available ≤ 15 s; RSS ≤ 1 GiB.
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -344,6 +346,11 @@ async function scale(): Promise<void> {
     console.log(`control-plane RSS peak: ${fmtBytes(peakSum)} (target ≤ 1 GiB); per component peak: ${[...peak].map(([n, b]) => `${n} ${fmtBytes(b)}`).join(', ')}`);
     console.log(`kubesim up itself (the supervisor, not counted): ${fmtBytes(rss(c.proc.pid))}`);
     logSummary(join(dataDir, 'logs'));
+    const hold = Number(arg('hold', '0'));
+    if (hold > 0) {
+      console.log(`holding the cluster ${hold} s (pids: ${[...pids].map(([n, p]) => `${n} ${p}`).join(', ')})`);
+      await new Promise((r) => setTimeout(r, hold * 1000));
+    }
   } finally {
     await c.stop();
   }

@@ -37,6 +37,12 @@ describe('buildBundle', () => {
     expect(files.every((f) => !f.includes('/'))).toBe(true);
   });
 
+  it('writes code in which no character needs two bytes in V8 (comments escape theirs)', () => {
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.mjs'))) {
+      expect(/[^\u0000-\u00ff]/.test(readFileSync(join(dir, f), 'utf8')), f).toBe(false);
+    }
+  });
+
   it('imports native packages from where pnpm installed them instead of bundling them', () => {
     const code = readdirSync(dir).filter((f) => f.endsWith('.mjs')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
     expect(code).toMatch(/from "file:\/\/\/[^"]*\/classic-level\/[^"]*"/);

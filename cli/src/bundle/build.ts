@@ -6,17 +6,20 @@
 // and `inputs.json`, every file that went in with its size and mtime, so a later start can
 // tell whether the bundle is still fresh (see cache.ts). Native packages (classic-level)
 // stay external and are imported by absolute path, so the bundle works from any directory.
+// The written code holds no character above U+00FF (one-byte-source.ts), so V8 keeps each
+// loaded file's source at one byte per character.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BUNDLE_ENTRY } from './launch.ts';
+import { oneByteSource } from './one-byte-source.ts';
 
 /** the repository root (this file is cli/src/bundle/build.ts) */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** bump when the build options change, so older bundles are rebuilt */
-export const BUILD_FORMAT = 1;
+export const BUILD_FORMAT = 2;
 /** packages with native code: never bundled, imported from where pnpm installed them */
 const NATIVE = ['classic-level'];
 /** files whose change means node_modules may have changed under the same paths */
@@ -104,6 +107,13 @@ export async function buildBundle(outDir: string, root = REPO_ROOT): Promise<str
   }).catch((err: unknown) => {
     throw buildFailure(err);
   });
+  for (const out of Object.keys(result.metafile.outputs)) {
+    if (!out.endsWith('.mjs')) continue;
+    const path = resolve(root, out);
+    const text = readFileSync(path, 'utf8');
+    const oneByte = oneByteSource(text);
+    if (oneByte !== text) writeFileSync(path, oneByte);
+  }
   const inputs = Object.keys(result.metafile.inputs).map((p) => resolve(root, p));
   writeFileSync(join(outDir, 'inputs.json'), JSON.stringify(inputsFor(inputs, esbuild.version, root)));
   return join(outDir, BUNDLE_ENTRY);
