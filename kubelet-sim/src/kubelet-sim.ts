@@ -194,7 +194,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
         if (w.pod.metadata.annotations?.[`${BACKEND_ANNOTATION_PREFIX}${p}`] !== local) annotations[`${BACKEND_ANNOTATION_PREFIX}${p}`] = local;
       }
       if (Object.keys(annotations).length === 0) return;
-      await podLimiter.run(() => client.patch(podType, w.name, { metadata: { uid: w.uid, annotations } }, { type: 'merge', namespace: w.namespace }));
+      await podLimiter.run(() => client.patch(podType, w.name, { metadata: { uid: w.uid, annotations } }, { type: 'merge', namespace: w.namespace, answer: 'metadata' }));
     } catch (err) {
       logger.warn({ pod: w.key, err: errorMessage(err) }, 'exposing serving ports failed');
     }

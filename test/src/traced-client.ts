@@ -1,7 +1,9 @@
 // A component's view of the in-process apiserver in the simulation: the real Client,
 // wrapped so that every write and every watch delivery lands in the trace, and so that
 // faults (conflicts, expired or dropped watches, latency, lost bindings) can be injected
-// between this component and the apiserver.
+// between this component and the apiserver. Options pass through unchanged (a write with
+// `answer: 'metadata'` gets the PartialObjectMetadata the inner client answers, and the
+// trace records its resourceVersion as it would the object's).
 
 import { ApiError, apiVersionOf, expired, conflict as conflictError } from '@kubesim/shared';
 import type { Client, KubeObject, ResourceType, WatchEvent, WatchStream } from '@kubesim/shared';
@@ -34,8 +36,12 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
   const open = new Set<WatchStream>();
   const dropEvents = options.events === false;
   let droppedEvents = 0;
-  // what a dropped Event write answers: the object as sent, as if stored
-  const fakeStored = <T extends KubeObject>(obj: T): T => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: '1', uid: `dropped-event-${++droppedEvents}` } });
+  // what a dropped Event write answers: the object as sent, as if stored (or its metadata,
+  // when the write asked for that)
+  const metadataOnly = (opts: { answer?: 'metadata' } | undefined, obj: KubeObject): KubeObject =>
+    opts?.answer === 'metadata' ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata } : obj;
+  const fakeStored = <T extends KubeObject>(obj: T, opts: { answer?: 'metadata' } | undefined): never =>
+    metadataOnly(opts, { ...obj, metadata: { ...obj.metadata, resourceVersion: '1', uid: `dropped-event-${++droppedEvents}` } }) as never;
   const delay = async (): Promise<void> => {
     const ms = faults().latencyMs;
     if (ms > 0) await clock.sleep(ms);
@@ -113,14 +119,14 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
       return wrapped;
     },
     create: (type, obj, opts) =>
-      dropEvents && isEventType(type) ? Promise.resolve(fakeStored(obj)) : write('create', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, () => inner.create(type, obj, opts)),
+      dropEvents && isEventType(type) ? Promise.resolve(fakeStored(obj, opts)) : write('create', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, () => inner.create(type, obj, opts)),
     update: (type, obj, opts) =>
       write('update', type, opts?.namespace ?? obj.metadata.namespace, obj.metadata.name, async () => {
         if (obj.metadata.resourceVersion) takeConflict(type, obj.metadata.name ?? '');
         return inner.update(type, obj, opts);
       }, opts?.subresource),
     patch: (type, name, patch, opts) =>
-      dropEvents && isEventType(type) ? Promise.resolve({ apiVersion: apiVersionOf(type), kind: type.kind, metadata: { name, resourceVersion: '1' } } as never) : write('patch', type, opts.namespace, name, async () => {
+      dropEvents && isEventType(type) ? Promise.resolve(metadataOnly(opts, { apiVersion: apiVersionOf(type), kind: type.kind, metadata: { name, resourceVersion: '1' } }) as never) : write('patch', type, opts.namespace, name, async () => {
         if (hasPrecondition(patch)) takeConflict(type, name);
         return inner.patch(type, name, patch, opts);
       }, opts.subresource),

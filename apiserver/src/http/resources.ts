@@ -9,6 +9,9 @@
 //   subresources through the registry's subresource table (scale, eviction, log). A DELETE
 //   answers a Status or the object (./delete-answer.ts). Write warnings (unknown fields
 //   under fieldValidation=Warn) go out as `Warning` headers. Parameters: ./params.ts.
+//   Gets, lists and writes (POST, PUT, PATCH, subresources too) answer a PartialObjectMetadata
+//   when the Accept header asks `as=PartialObjectMetadata` (negotiate.ts); a Status answer
+//   (a binding, an eviction) stays a Status, as in Kubernetes.
 import { Readable } from 'node:stream';
 import { apiVersionOf, failure, methodNotAllowed, notFound } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
@@ -21,7 +24,7 @@ import { decodeObjectBody, decodePatchBody } from './body.ts';
 import { deleteAnswer } from './delete-answer.ts';
 import { boolParam, deleteOptionsOf, includeObjectOf, listOptionsOf, queryOf, watchOptionsOf, writeOptionsOf } from './params.ts';
 import type { HttpWriteOptions } from './params.ts';
-import { negotiate } from './negotiate.ts';
+import { negotiate, negotiateWrite } from './negotiate.ts';
 import type { Negotiated } from './negotiate.ts';
 import { parseRequestPath } from './request-info.ts';
 import type { RequestInfo } from './request-info.ts';
@@ -102,8 +105,40 @@ function listPieces(type: ResourceType, r: ListResult): { length: number; stream
   return { length, stream: Readable.from(pieces(), { objectMode: false }) };
 }
 
-function partialMeta(obj: KubeObject): Record<string, unknown> {
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+function partialMeta(obj: KubeObject, neg: Negotiated): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${neg.version ?? 'v1'}`, metadata: obj.metadata };
+}
+
+/** a write's answer: the object (sent from its remembered JSON), or, when the client asked
+ *  for PartialObjectMetadata, the JSON of its kind, apiVersion and metadata alone - the rest
+ *  of the object is never encoded. A Status, and anything that is not an object with
+ *  metadata, is answered as it is (Kubernetes passes a Status through untransformed).
+ *  Exported for tests. */
+export function writeAnswer(neg: Negotiated, answer: unknown): string | object {
+  const o = answer as { kind?: unknown; metadata?: unknown } | null;
+  if (neg.as !== 'PartialObjectMetadata' || o === null || typeof o !== 'object' || Array.isArray(o) || o.kind === 'Status') return answer as object;
+  let meta = o.metadata as Record<string, unknown> | null;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return answer as object;
+  // the watch cache's own object (which a write may answer with) gets its resourceVersion
+  // when its event is applied, perhaps later: the remembered JSON has it already
+  if (meta['resourceVersion'] === undefined) {
+    const rv = rememberedResourceVersion(o);
+    if (rv !== undefined) meta = { resourceVersion: rv, ...meta };
+  }
+  return `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/${neg.version ?? 'v1'}","metadata":${JSON.stringify(meta)}}`;
+}
+
+const RV_FIRST_IN_METADATA = '"metadata":{"resourceVersion":"';
+
+/** the resourceVersion in the remembered JSON of a write's answer: spliced in first of its
+ *  metadata, near the start (cached-object.ts, withResourceVersion) */
+function rememberedResourceVersion(answer: object): string | undefined {
+  const json = rememberedJson(answer);
+  const at = json === undefined ? -1 : json.indexOf(RV_FIRST_IN_METADATA);
+  if (at < 0 || at > 512) return undefined;
+  const from = at + RV_FIRST_IN_METADATA.length;
+  const end = json!.indexOf('"', from);
+  return end > from ? json!.slice(from, end) : undefined;
 }
 
 function tryTable(type: ResourceType, objs: KubeObject[], q: URLSearchParams, now: number, rv?: string, cont?: string): Record<string, unknown> | undefined {
@@ -203,7 +238,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
             const t = tryTable(type, [o.obj], q, opts.now(), String(o.modRevision));
             if (t) return sendJson(reply, 200, t);
           }
-          if (neg.as === 'PartialObjectMetadata') return sendJson(reply, 200, partialMeta(o.obj));
+          if (neg.as === 'PartialObjectMetadata') return sendJson(reply, 200, partialMeta(o.obj, neg));
           return sendJson(reply, 200, o.json);
         }
         if (watch) return startWatch(req, reply, type, ns, q, neg);
@@ -213,28 +248,31 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
       case 'POST': {
         if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
         if (type.namespaced && !ns) return notFoundGeneric();
+        const neg = negotiateWrite(req.headers.accept);
         const obj = decodeObjectBody(req.headers['content-type'], body);
         const w = writeOptionsOf(q, req);
         // the answer only goes out as JSON: it may be the watch cache's own object
         const created = await registry.create(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), user: req.kube.user, owned: true, answerServedOnly: true });
-        return sendJson(withWarnings(reply, w), 201, created);
+        return sendJson(withWarnings(reply, w), 201, writeAnswer(neg, created));
       }
       case 'PUT': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const neg = negotiateWrite(req.headers.accept);
         const obj = decodeObjectBody(req.headers['content-type'], body);
         const w = writeOptionsOf(q, req);
         const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name: info.name, user: req.kube.user, owned: true, answerServedOnly: true });
-        return sendJson(withWarnings(reply, w), r.created ? 201 : 200, r.object);
+        return sendJson(withWarnings(reply, w), r.created ? 201 : 200, writeAnswer(neg, r.object));
       }
       case 'PATCH': {
         if (!info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+        const neg = negotiateWrite(req.headers.accept);
         const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
         const w = writeOptionsOf(q, req);
         if (patchType === 'apply' && !w.fieldManager) throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
         const force = boolParam(q, 'force');
         if (force !== undefined && patchType !== 'apply') throw failure(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
         const r = await registry.patch(type, info.name, patch, { ...w, type: patchType, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user, answerServedOnly: true });
-        return sendJson(withWarnings(reply, w), r.created ? 201 : 200, r.object);
+        return sendJson(withWarnings(reply, w), r.created ? 201 : 200, writeAnswer(neg, r.object));
       }
       case 'DELETE': {
         const bodyObj = hasBody ? decodeObjectBody(req.headers['content-type'], body) : undefined;
@@ -269,7 +307,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     if (neg.as === 'PartialObjectMetadata') {
       const meta: Record<string, unknown> = { resourceVersion: String(r.revision) };
       if (r.continue) meta['continue'] = r.continue;
-      return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: meta, items: r.items.map((o) => partialMeta(o.obj)) });
+      return sendJson(reply, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${neg.version ?? 'v1'}`, metadata: meta, items: r.items.map((o) => partialMeta(o.obj, neg)) });
     }
     if (r.items.length > STREAMED_LIST_ITEMS && reply.request.method === 'GET') {
       const { length, stream } = listPieces(type, r);
@@ -303,6 +341,8 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
     const name = info.name!;
     const ns = info.namespace;
     const builtin = (sub === 'status' && type.subresources.includes('status')) || (sub === 'finalize' && type.group === '' && type.resource === 'namespaces');
+    const neg = req.method === 'GET' ? undefined : negotiateWrite(req.headers.accept);
+    const answer = (out: unknown): string | object => (neg ? writeAnswer(neg, out) : (out as object));
     if (builtin) {
       switch (req.method) {
         case 'GET':
@@ -311,8 +351,8 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         case 'PUT': {
           const obj = decodeObjectBody(req.headers['content-type'], body);
           const w = writeOptionsOf(q, req);
-          const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name, subresource: sub, user: req.kube.user });
-          return sendJson(withWarnings(reply, w), 200, r.object);
+          const r = await registry.update(type, obj, { ...w, ...(ns ? { namespace: ns } : {}), name, subresource: sub, user: req.kube.user, answerServedOnly: true });
+          return sendJson(withWarnings(reply, w), 200, answer(r.object));
         }
         case 'PATCH': {
           if (sub !== 'status') break;
@@ -320,7 +360,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
           const w = writeOptionsOf(q, req);
           const force = boolParam(q, 'force');
           const r = await registry.patch(type, name, patch, { ...w, type: patchType, subresource: sub, ...(ns ? { namespace: ns } : {}), ...(force !== undefined ? { force } : {}), user: req.kube.user, answerServedOnly: true });
-          return sendJson(withWarnings(reply, w), 200, r.object);
+          return sendJson(withWarnings(reply, w), 200, answer(r.object));
         }
       }
       throw methodNotAllowed('the server does not allow this method on the requested resource');
@@ -345,16 +385,16 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
         if (h.create) {
           base.body = decodeObjectBody(req.headers['content-type'], body);
           const r = await h.create(base);
-          return sendJson(reply, r.code ?? 201, r.body as object);
+          return sendJson(reply, r.code ?? 201, answer(r.body));
         }
         break;
       case 'PUT':
-        if (h.update) return sendJson(reply, 200, (await h.update({ ...base, body: decodeObjectBody(req.headers['content-type'], body) })) as object);
+        if (h.update) return sendJson(reply, 200, answer(await h.update({ ...base, body: decodeObjectBody(req.headers['content-type'], body) })));
         break;
       case 'PATCH':
         if (h.patch) {
           const { type: patchType, patch } = decodePatchBody(req.headers['content-type'], body);
-          return sendJson(reply, 200, (await h.patch({ ...base, body: patch, patchType })) as object);
+          return sendJson(reply, 200, answer(await h.patch({ ...base, body: patch, patchType })));
         }
         break;
     }

@@ -11,7 +11,9 @@
 // an event gets the same deep-frozen object (informers freeze what they cache anyway), so
 // clone one before changing it. Events arrive through an unbounded-looking but capped
 // queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and the stream
-// ends (the reflector relists), as a slow HTTP watcher would be cut off.
+// ends (the reflector relists), as a slow HTTP watcher would be cut off. A write with
+// `answer: 'metadata'` resolves to a PartialObjectMetadata holding the answer's own (private)
+// metadata: the registry's answer is made as for any write, nothing more is copied.
 import { apiVersionOf, failure, notFound } from '@kubesim/shared';
 import type {
   Client,
@@ -22,6 +24,7 @@ import type {
   ListOptions,
   LogOptions,
   NamespaceOption,
+  PartialObjectMetadata,
   PatchOptions,
   ResourceType,
   Status,
@@ -29,6 +32,7 @@ import type {
   WatchEvent,
   WatchOptions,
   WatchStream,
+  WriteAnswer,
   WriteOptions,
   DeleteOptions,
 } from '@kubesim/shared';
@@ -71,6 +75,14 @@ function writeCtx(user: UserInfo, userAgent: string, opts: WriteOptions | undefi
   if (opts?.fieldValidation) ctx.fieldValidation = opts.fieldValidation;
   if (opts?.namespace) ctx.namespace = opts.namespace;
   return ctx;
+}
+
+/** a write's answer as the options ask: the object, or a PartialObjectMetadata around its
+ *  metadata (the answer is the caller's private copy, so its metadata is too) */
+function answerAs<T extends KubeObject, O extends WriteOptions | undefined>(answer: KubeObject, o: O): WriteAnswer<T, O> {
+  if (o?.answer !== 'metadata') return answer as WriteAnswer<T, O>;
+  const partial: PartialObjectMetadata = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: answer.metadata };
+  return partial as WriteAnswer<T, O>;
 }
 
 class QueueWatch<T extends KubeObject> implements WatchStream<T> {
@@ -156,16 +168,18 @@ export function createInProcessClient(registry: Registry, opts: InProcessClientO
         });
       return stream;
     },
-    create<T extends KubeObject>(type: ResourceType<T>, obj: T, o?: WriteOptions): Promise<T> {
-      return registry.create<T>(type, obj, writeCtx(user, userAgent, o));
+    create<T extends KubeObject, O extends WriteOptions | undefined = WriteOptions>(type: ResourceType<T>, obj: T, o?: O): Promise<WriteAnswer<T, O>> {
+      const created = registry.create<T>(type, obj, writeCtx(user, userAgent, o));
+      // (the registry's own promise when the object is the answer: no extra turn)
+      return o?.answer === 'metadata' ? created.then((c) => answerAs<T, O>(c, o)) : (created as Promise<WriteAnswer<T, O>>);
     },
-    async update<T extends KubeObject>(type: ResourceType<T>, obj: T, o: UpdateOptions = {}): Promise<T> {
+    async update<T extends KubeObject, O extends UpdateOptions = UpdateOptions>(type: ResourceType<T>, obj: T, o: O = {} as O): Promise<WriteAnswer<T, O>> {
       const ctx = { ...writeCtx(user, userAgent, o), ...(o.subresource ? { subresource: o.subresource } : {}) };
-      return (await registry.update(type, obj, ctx)).object as T;
+      return answerAs<T, O>((await registry.update(type, obj, ctx)).object, o);
     },
-    async patch<T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, o: PatchOptions): Promise<T> {
+    async patch<T extends KubeObject, O extends PatchOptions = PatchOptions>(type: ResourceType<T>, name: string, patch: unknown, o: O): Promise<WriteAnswer<T, O>> {
       const ctx = { ...writeCtx(user, userAgent, o), type: o.type, ...(o.subresource ? { subresource: o.subresource } : {}), ...(o.force !== undefined ? { force: o.force } : {}) };
-      return (await registry.patch(type, name, patch, ctx)).object as T;
+      return answerAs<T, O>((await registry.patch(type, name, patch, ctx)).object, o);
     },
     async delete<T extends KubeObject>(type: ResourceType<T>, name: string, o: DeleteCallOptions = {}): Promise<T | Status> {
       const { dryRun, namespace, ...rest } = o;

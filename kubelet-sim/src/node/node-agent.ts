@@ -302,7 +302,8 @@ export class NodeAgent {
       return;
     }
     this.#statusDirty = false;
-    await limiter.run(() => client.patch(nodeType, this.name, { status }, { type: 'merge', subresource: 'status' }));
+    // (the answer is not read: its metadata alone is asked for, a Node being large)
+    await limiter.run(() => client.patch(nodeType, this.name, { status }, { type: 'merge', subresource: 'status', answer: 'metadata' }));
     this.#lastFingerprint = fp;
     this.#lastFingerprintOf = inputs;
     this.#lastReport = now;

@@ -40,8 +40,9 @@ function heldClient(): { client: Client; calls: Call[]; open: () => Call[]; fini
   let revision = 0;
   const wait = (verb: Call['verb'], name: string, body: unknown, opts: unknown) =>
     new Promise<never>((resolve) => {
-      // answers as the apiserver does: the written pod, with a new resourceVersion
-      const answer = { metadata: { name, resourceVersion: String(++revision) } };
+      // answers as the apiserver does to a write asking for metadata only: the written pod's
+      // metadata, with a new resourceVersion
+      const answer = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name, resourceVersion: String(++revision) } };
       const call: Call = { verb, name, body: body as Call['body'], opts, settled: false, done: () => ((call.settled = true), resolve(answer as never)) };
       calls.push(call);
     });
@@ -84,7 +85,7 @@ describe('StatusWriter', () => {
     await clock.advance(1);
     await flush();
     expect(calls.map((c) => `${c.name} ${c.body?.status.phase}`)).toEqual(['a Running']);
-    expect(calls[0]!.opts).toMatchObject({ type: 'merge', subresource: 'status', namespace: 'default' });
+    expect(calls[0]!.opts).toMatchObject({ type: 'merge', subresource: 'status', namespace: 'default', answer: 'metadata' });
   });
 
   it('keeps at most maxInFlight writes in flight and writes the waiting pods oldest first as slots free', async () => {

@@ -161,7 +161,8 @@ export class StatusWriter {
         const body = status as Record<string, unknown>;
         if (status.reason === undefined) body['reason'] = null;
         if (status.message === undefined) body['message'] = null;
-        const written = await client.patch(podType, w.name, { metadata: { uid: w.uid }, status: body }, { type: 'merge', subresource: 'status', namespace: w.namespace });
+        // only the resourceVersion of the answer is read: ask for its metadata alone
+        const written = await client.patch(podType, w.name, { metadata: { uid: w.uid }, status: body }, { type: 'merge', subresource: 'status', namespace: w.namespace, answer: 'metadata' });
         w.lastWrite = { hash, rv: Number(written.metadata.resourceVersion), summary };
         this.counts.patches++;
       });

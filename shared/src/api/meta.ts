@@ -51,6 +51,16 @@ export interface KubeObject {
   metadata: ObjectMeta;
 }
 
+/** An object's metadata alone, what Kubernetes answers under `Accept:
+ *  application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1` (metadata-only informers,
+ *  and writes whose caller reads only the resourceVersion): kind PartialObjectMetadata,
+ *  apiVersion meta.k8s.io/v1 (or v1beta1, when that was asked for). */
+export interface PartialObjectMetadata extends KubeObject {
+  apiVersion: string;
+  kind: 'PartialObjectMetadata';
+  metadata: ObjectMeta;
+}
+
 export interface KubeList<T extends KubeObject = KubeObject> {
   apiVersion: string;
   kind: string;

@@ -10,7 +10,7 @@ import type { KubeObject, WatchEvent } from '../api/meta.ts';
 import { realClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { ApiError, isAlreadyExists, isGone, isNotFound, notFound } from '../errors.ts';
-import { createHttpClient } from './http-client.ts';
+import { createHttpClient, PARTIAL_METADATA_ACCEPT } from './http-client.ts';
 import type { HttpClient } from './http-client.ts';
 import { KubeconfigError, loadKubeconfig, parseKubeconfig } from './kubeconfig.ts';
 
@@ -102,6 +102,27 @@ describe('createHttpClient', () => {
     expect(seen[9]).toMatchObject({ method: 'POST', path: '/api/v1/namespaces/default/pods/p/binding' });
     await client.getSubresource(resources.deployments, 'd', 'scale', { namespace: 'ns' });
     expect(seen[10]).toMatchObject({ method: 'GET', path: '/apis/apps/v1/namespaces/ns/deployments/d/scale' });
+  });
+
+  it("asks for a PartialObjectMetadata answer for writes with answer: 'metadata', and only for those", async () => {
+    const partial = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { namespace: 'default', name: 'p', resourceVersion: '9' } };
+    handler = (req, res) => json(res, 200, String(req.headers['accept']).includes('PartialObjectMetadata') ? partial : pod('p', '9'));
+    expect(await client.patch(resources.pods, 'p', { status: {} }, { namespace: 'default', type: 'merge', subresource: 'status', answer: 'metadata' })).toEqual(partial);
+    expect(seen[0]!.headers['accept']).toBe(PARTIAL_METADATA_ACCEPT);
+    expect(await client.update(resources.pods, pod('p'), { answer: 'metadata' })).toEqual(partial);
+    expect(await client.create(resources.pods, pod('p'), { answer: 'metadata' })).toEqual(partial);
+    expect(seen.map((x) => x.headers['accept'])).toEqual([PARTIAL_METADATA_ACCEPT, PARTIAL_METADATA_ACCEPT, PARTIAL_METADATA_ACCEPT]);
+    // (no query parameter for it: the Accept header is the whole request)
+    expect(seen.map((x) => x.query)).toEqual([{}, {}, {}]);
+    expect(await client.patch(resources.pods, 'p', {}, { namespace: 'default', type: 'merge' })).toEqual(pod('p', '9'));
+    await client.get(resources.pods, 'p', { namespace: 'default' });
+    expect(seen.slice(3).map((x) => x.headers['accept'])).toEqual(['application/json', 'application/json']);
+  });
+
+  it('reduces a whole object to its PartialObjectMetadata when the server answers one anyway', async () => {
+    handler = (_req, res) => json(res, 201, { ...pod('p', '4'), spec: { containers: [] } });
+    const answer = await client.create(resources.pods, pod('p'), { answer: 'metadata' });
+    expect(answer).toEqual({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: pod('p', '4').metadata });
   });
 
   it('turns a Status body into the same ApiError', async () => {

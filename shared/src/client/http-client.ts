@@ -9,14 +9,15 @@
 // clock), up to `maxRetries` times. A watch is a chunked stream of newline-delimited
 // `{type, object}` JSON, parsed as it arrives; close() aborts the request. With
 // `socketPath` the requests go over that Unix socket as plain HTTP (the apiserver's local
-// socket, see docs/apiserver.md): the same requests and token, no TLS.
+// socket, see docs/apiserver.md): the same requests and token, no TLS. A write with
+// `answer: 'metadata'` asks for a PartialObjectMetadata answer in its Accept header.
 //   const client = createHttpClient(loadKubeconfig('/path/kubeconfig'));
 
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
-import type { KubeList, KubeObject, WatchEvent } from '../api/meta.ts';
+import type { KubeList, KubeObject, PartialObjectMetadata, WatchEvent } from '../api/meta.ts';
 import type { ResourceType } from '../api/resources.ts';
 import type { Clock } from '../clock.ts';
 import { AbortError, realClock } from '../clock.ts';
@@ -26,7 +27,7 @@ import { errorFromResponse } from './http-errors.ts';
 import { queryString, resourcePath } from './paths.ts';
 import type { QueryValue } from './paths.ts';
 import { patchContentTypes } from './types.ts';
-import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteOptions } from './types.ts';
+import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteAnswer, WriteOptions } from './types.ts';
 import { WatchChannel } from './watch-channel.ts';
 
 export interface HttpClientOptions {
@@ -69,6 +70,18 @@ interface RequestSpec {
   signal?: AbortSignal | undefined;
   /** a long-running stream (watch, followed log): not from the request pool */
   stream?: boolean;
+  /** the Accept header, when not plain JSON */
+  accept?: string;
+}
+
+/** what a write with `answer: 'metadata'` accepts: the PartialObjectMetadata, else (from a
+ *  server that cannot make one) the object, reduced here */
+export const PARTIAL_METADATA_ACCEPT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
+/** the answer of a write that asked for metadata only, as a PartialObjectMetadata */
+function asPartialMetadata(answer: KubeObject): PartialObjectMetadata {
+  if (answer.kind === 'PartialObjectMetadata') return answer as PartialObjectMetadata;
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: answer.metadata };
 }
 
 const writeQuery = (o: WriteOptions): Record<string, QueryValue> => ({
@@ -142,6 +155,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   function send(spec: RequestSpec, payload: string | undefined): Promise<IncomingMessage> {
     const path = basePath + spec.path + queryString(spec.query ?? {});
     const h: Record<string, string> = { ...headers };
+    if (spec.accept !== undefined) h['Accept'] = spec.accept;
     if (payload !== undefined) {
       h['Content-Type'] = spec.contentType ?? 'application/json';
       h['Content-Length'] = String(Buffer.byteLength(payload));
@@ -330,6 +344,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     };
   }
 
+  /** a create, update or patch: its answer whole, or its metadata when `o` asks for that */
+  async function write<T extends KubeObject, O extends WriteOptions>(spec: RequestSpec, o: O): Promise<WriteAnswer<T, O>> {
+    if (o.answer !== 'metadata') return call<WriteAnswer<T, O>>(spec);
+    return asPartialMetadata(await call<KubeObject>({ ...spec, accept: PARTIAL_METADATA_ACCEPT })) as WriteAnswer<T, O>;
+  }
+
   const nameOf = (obj: KubeObject): string => obj.metadata.name ?? '';
   const nsOf = (type: ResourceType, o: NamespaceOption, obj?: KubeObject): string | undefined => (type.namespaced ? (o.namespace ?? obj?.metadata.namespace) : undefined);
 
@@ -339,18 +359,18 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     list: <T extends KubeObject>(type: ResourceType<T>, o: ListOptions = {}) =>
       call<KubeList<T>>({ method: 'GET', path: resourcePath(type, { namespace: o.namespace }), query: listQuery(o) }),
     watch,
-    create: <T extends KubeObject>(type: ResourceType<T>, obj: T, o: WriteOptions = {}) =>
-      call<T>({ method: 'POST', path: resourcePath(type, { namespace: nsOf(type, o, obj) }), query: writeQuery(o), body: obj }),
-    update: <T extends KubeObject>(type: ResourceType<T>, obj: T, o: UpdateOptions = {}) =>
-      call<T>({ method: 'PUT', path: resourcePath(type, { namespace: nsOf(type, o, obj), name: nameOf(obj), subresource: o.subresource }), query: writeQuery(o), body: obj }),
-    patch: <T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, o: PatchOptions) =>
-      call<T>({
+    create: <T extends KubeObject, O extends WriteOptions = WriteOptions>(type: ResourceType<T>, obj: T, o: O = {} as O) =>
+      write<T, O>({ method: 'POST', path: resourcePath(type, { namespace: nsOf(type, o, obj) }), query: writeQuery(o), body: obj }, o),
+    update: <T extends KubeObject, O extends UpdateOptions = UpdateOptions>(type: ResourceType<T>, obj: T, o: O = {} as O) =>
+      write<T, O>({ method: 'PUT', path: resourcePath(type, { namespace: nsOf(type, o, obj), name: nameOf(obj), subresource: o.subresource }), query: writeQuery(o), body: obj }, o),
+    patch: <T extends KubeObject, O extends PatchOptions = PatchOptions>(type: ResourceType<T>, name: string, patch: unknown, o: O) =>
+      write<T, O>({
         method: 'PATCH',
         path: resourcePath(type, { namespace: o.namespace, name, subresource: o.subresource }),
         query: { ...writeQuery(o), force: o.force ? 'true' : undefined },
         body: patch,
         contentType: patchContentTypes[o.type],
-      }),
+      }, o),
     delete: <T extends KubeObject>(type: ResourceType<T>, name: string, o: DeleteCallOptions = {}) =>
       call<T | Status>({ method: 'DELETE', path: resourcePath(type, { namespace: o.namespace, name }), body: deleteBody(o) }),
     deleteCollection: <T extends KubeObject>(type: ResourceType<T>, o: ListOptions & { propagationPolicy?: DeleteCallOptions['propagationPolicy'] } = {}) =>

@@ -7,7 +7,7 @@
 // Errors are always `ApiError` (see ../errors.ts): test them with isNotFound & co.
 
 import type { Status } from '../errors.ts';
-import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../api/meta.ts';
+import type { DeleteOptions, KubeList, KubeObject, PartialObjectMetadata, WatchEvent } from '../api/meta.ts';
 import type { ResourceType } from '../api/resources.ts';
 
 export interface NamespaceOption {
@@ -43,7 +43,17 @@ export interface WriteOptions extends NamespaceOption {
   dryRun?: boolean;
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** 'metadata': the write answers only the written object's metadata, as a
+   *  PartialObjectMetadata (Kubernetes' `Accept: application/json;as=PartialObjectMetadata;
+   *  g=meta.k8s.io;v=v1`), for a caller that reads nothing else of the answer (its
+   *  resourceVersion, uid): less to encode, send and decode. For create, update and patch
+   *  (subresources such as status too), whose promise then has that type; other calls
+   *  ignore it. A Status answer stays a Status, as Kubernetes answers it. */
+  answer?: 'metadata';
 }
+
+/** options that ask a create, update or patch to answer a PartialObjectMetadata */
+export type MetadataAnswer = { answer: 'metadata' };
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -81,6 +91,12 @@ export interface LogOptions extends NamespaceOption {
   signal?: AbortSignal;
 }
 
+/** What an implementation's create, update or patch resolves to for options of type O:
+ *  the object, or its PartialObjectMetadata when O asks `answer: 'metadata'`. One generic
+ *  signature with this type satisfies both of Client's signatures of the method:
+ *    patch<T extends KubeObject, O extends PatchOptions>(…, opts: O): Promise<WriteAnswer<T, O>> */
+export type WriteAnswer<T extends KubeObject, O> = O extends MetadataAnswer ? PartialObjectMetadata : T;
+
 /** A running watch. Iterate it for events; `close()` stops it (iteration then ends).
  *  If the server answers 410 (the resourceVersion is too old), iteration yields an
  *  ERROR event carrying the 410 Status; the reflector relists. */
@@ -92,9 +108,14 @@ export interface Client {
   get<T extends KubeObject>(type: ResourceType<T>, name: string, opts?: GetOptions): Promise<T>;
   list<T extends KubeObject>(type: ResourceType<T>, opts?: ListOptions): Promise<KubeList<T>>;
   watch<T extends KubeObject>(type: ResourceType<T>, opts?: WatchOptions): WatchStream<T>;
+  // (each write has two signatures: with `answer: 'metadata'` it resolves to the
+  // PartialObjectMetadata; implementations write one generic signature, see WriteAnswer)
+  create<T extends KubeObject>(type: ResourceType<T>, obj: T, opts: WriteOptions & MetadataAnswer): Promise<PartialObjectMetadata>;
   create<T extends KubeObject>(type: ResourceType<T>, obj: T, opts?: WriteOptions): Promise<T>;
   /** PUT; with `subresource: 'status'` updates only the status */
+  update<T extends KubeObject>(type: ResourceType<T>, obj: T, opts: UpdateOptions & MetadataAnswer): Promise<PartialObjectMetadata>;
   update<T extends KubeObject>(type: ResourceType<T>, obj: T, opts?: UpdateOptions): Promise<T>;
+  patch<T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, opts: PatchOptions & MetadataAnswer): Promise<PartialObjectMetadata>;
   patch<T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, opts: PatchOptions): Promise<T>;
   /** returns the object (when deletion is graceful or blocked by finalizers) or a Success Status */
   delete<T extends KubeObject>(type: ResourceType<T>, name: string, opts?: DeleteCallOptions): Promise<T | Status>;

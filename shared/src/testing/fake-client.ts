@@ -5,6 +5,7 @@
 // each an ERROR 410 and compacts history (so resuming needs a relist), failNext() makes
 // the next call of a verb throw. Simplified: no defaulting, validation, finalizers or
 // graceful deletion; field selectors are equality-based only; strategic merge = merge.
+// Writes with `answer: 'metadata'` answer a PartialObjectMetadata, as the apiserver does.
 
 import type { KubeList, KubeObject, WatchEvent, WatchEventType } from '../api/meta.ts';
 import { apiVersionOf } from '../api/resources.ts';
@@ -13,7 +14,7 @@ import type { Clock } from '../clock.ts';
 import { formatTime } from '../clock.ts';
 import { ApiError, alreadyExists, badRequest, conflict, expired, methodNotAllowed, notFound, successStatus } from '../errors.ts';
 import type { Status } from '../errors.ts';
-import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteOptions } from '../client/types.ts';
+import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteAnswer, WriteOptions } from '../client/types.ts';
 import { WatchChannel } from '../client/watch-channel.ts';
 import { parseSelector } from '../meta/labels.ts';
 
@@ -36,6 +37,11 @@ interface Watcher {
 
 const clone = <T>(x: T): T => structuredClone(x);
 const typeKeyOf = (t: ResourceType): string => `${t.group}/${t.resource}`;
+
+/** a write's answer as its options ask: the object, or a PartialObjectMetadata of it */
+function answerAs<T extends KubeObject, O extends WriteOptions>(obj: KubeObject, opts: O): WriteAnswer<T, O> {
+  return (opts.answer === 'metadata' ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata } : obj) as WriteAnswer<T, O>;
+}
 
 export class FakeClient implements Client {
   readonly #clock: Clock | undefined;
@@ -171,7 +177,7 @@ export class FakeClient implements Client {
     return channel;
   }
 
-  async create<T extends KubeObject>(type: ResourceType<T>, obj: T, opts: WriteOptions = {}): Promise<T> {
+  async create<T extends KubeObject, O extends WriteOptions = WriteOptions>(type: ResourceType<T>, obj: T, opts: O = {} as O): Promise<WriteAnswer<T, O>> {
     this.#enter('create');
     const o = clone(obj);
     const namespace = type.namespaced ? (opts.namespace ?? o.metadata.namespace) : undefined;
@@ -187,11 +193,11 @@ export class FakeClient implements Client {
     o.metadata.uid = `fake-uid-${++this.#uid}`;
     o.metadata.creationTimestamp = formatTime(this.#clock?.now() ?? 0);
     o.metadata.generation = 1;
-    if (opts.dryRun) return o;
-    return clone(this.#write(type, key, 'ADDED', o, undefined)) as T;
+    if (opts.dryRun) return answerAs<T, O>(o, opts);
+    return answerAs<T, O>(clone(this.#write(type, key, 'ADDED', o, undefined)), opts);
   }
 
-  async update<T extends KubeObject>(type: ResourceType<T>, obj: T, opts: UpdateOptions = {}): Promise<T> {
+  async update<T extends KubeObject, O extends UpdateOptions = UpdateOptions>(type: ResourceType<T>, obj: T, opts: O = {} as O): Promise<WriteAnswer<T, O>> {
     this.#enter('update');
     const name = obj.metadata.name ?? '';
     const key = this.#key(type, opts.namespace ?? obj.metadata.namespace, name);
@@ -214,11 +220,11 @@ export class FakeClient implements Client {
     }
     next.apiVersion = apiVersionOf(type);
     next.kind = type.kind;
-    if (opts.dryRun) return next as T;
-    return clone(this.#write(type, key, 'MODIFIED', next, old)) as T;
+    if (opts.dryRun) return answerAs<T, O>(next, opts);
+    return answerAs<T, O>(clone(this.#write(type, key, 'MODIFIED', next, old)), opts);
   }
 
-  async patch<T extends KubeObject>(type: ResourceType<T>, name: string, patch: unknown, opts: PatchOptions): Promise<T> {
+  async patch<T extends KubeObject, O extends PatchOptions = PatchOptions>(type: ResourceType<T>, name: string, patch: unknown, opts: O): Promise<WriteAnswer<T, O>> {
     this.#enter('patch');
     const key = this.#key(type, opts.namespace, name);
     const old = this.#bucket(type).get(key);
@@ -230,8 +236,9 @@ export class FakeClient implements Client {
     const upd: UpdateOptions = { ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
     if (opts.subresource) upd.subresource = opts.subresource;
     if (opts.dryRun) upd.dryRun = true;
+    if (opts.answer) upd.answer = opts.answer;
     this.calls.update--;
-    return this.update(type, merged, upd);
+    return this.update(type, merged, upd) as Promise<WriteAnswer<T, O>>;
   }
 
   async delete<T extends KubeObject>(type: ResourceType<T>, name: string, opts: DeleteCallOptions = {}): Promise<T | Status> {
