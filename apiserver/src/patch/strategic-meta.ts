@@ -124,7 +124,24 @@ export function definitionPrefix(group: string, version: string): string {
   return `io.k8s.api.${pkg}.${version}.`;
 }
 
+/** group → version → kind → definition name */
+const definitionNames = new Map<string, Map<string, Map<string, string>>>();
+let rememberedNames = 0;
+
 /** The definition name of a kind's top-level type, e.g. `io.k8s.api.apps.v1.Deployment`. */
 export function definitionNameOf(type: Pick<ResourceType, 'group' | 'version' | 'kind'>): string {
-  return definitionPrefix(type.group, type.version) + type.kind;
+  // (every write asks: made once per group/version and kind, a bounded number remembered)
+  let byKind = definitionNames.get(type.group)?.get(type.version);
+  let name = byKind?.get(type.kind);
+  if (name !== undefined) return name;
+  name = definitionPrefix(type.group, type.version) + type.kind;
+  if (rememberedNames < 1024) {
+    let byVersion = definitionNames.get(type.group);
+    if (byVersion === undefined) definitionNames.set(type.group, (byVersion = new Map()));
+    if (byKind === undefined) byVersion.set(type.version, (byKind = new Map()));
+    byKind.set(type.kind, name);
+    rememberedNames++;
+  }
+  return name;
 }
+

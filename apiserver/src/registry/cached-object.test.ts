@@ -51,4 +51,39 @@ describe('CachedObject', () => {
     expect(o.isParsed).toBe(false);
     expect(o.toObject()).toEqual(shared);
   });
+
+  it('tells, for each apiVersion and kind, whether the stored value starts with them (remembered or not)', () => {
+    const kinds = Array.from({ length: 300 }, (_, i) => ({ apiVersion: `g${i % 3}/v1`, kind: `Kind${i}` }));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, k] of kinds.entries()) {
+        const obj = { ...k, metadata: { name: 'x' } } as KubeObject;
+        const value = toStoredValue(obj);
+        expect(splicesIntoOwnMetadata(obj, value)).toBe(true);
+        // another kind's value, or the same kind under another apiVersion, does not start so
+        const other = kinds[(i + 1) % kinds.length]!;
+        expect(splicesIntoOwnMetadata({ ...other, metadata: {} } as KubeObject, value)).toBe(false);
+        expect(splicesIntoOwnMetadata({ apiVersion: 'other/v1', kind: k.kind, metadata: {} } as KubeObject, value)).toBe(false);
+      }
+    }
+  });
+
+  it('says its object is well-typed only while it is the one a write handed over as such', () => {
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } } as KubeObject;
+    const value = toStoredValue(obj);
+    const parsedHere = new CachedObject('/registry/core/configmaps/default/c', 5, 5, value);
+    void parsedHere.obj;
+    expect(parsedHere.wellTyped).toBe(false);
+    const handedOver = new CachedObject('/registry/core/configmaps/default/c', 6, 5, value);
+    handedOver.adopt(clone(obj));
+    expect(handedOver.wellTyped).toBe(false);
+    const vouched = new CachedObject('/registry/core/configmaps/default/c', 7, 5, value);
+    vouched.adopt(clone(obj), true);
+    expect(vouched.wellTyped).toBe(true);
+    // the same state seen at a deletion, or parsed again after it was replaced: not vouched for
+    expect(vouched.at(8).wellTyped).toBe(false);
+    vouched.release();
+    expect(vouched.wellTyped).toBe(false);
+    void vouched.obj;
+    expect(vouched.wellTyped).toBe(false);
+  });
 });

@@ -14,6 +14,7 @@ const META = '"metadata":{';
 export class CachedObject {
   private parsed: KubeObject | undefined;
   private superseded = false;
+  private adoptedWellTyped = false;
   private scannedLabels: Record<string, string> | undefined | typeof NOT_SCANNED = NOT_SCANNED;
 
   constructor(
@@ -70,14 +71,28 @@ export class CachedObject {
    * wrote, which is cheaper than parsing. Only for a value whose resourceVersion is spliced
    * into its own metadata (splicesIntoOwnMetadata): it goes first there, as in the JSON.
    */
-  adopt(parsed: KubeObject): void {
+  adopt(parsed: KubeObject, wellTyped = false): void {
     parsed.metadata = { resourceVersion: String(this.modRevision), ...parsed.metadata };
     this.parsed = parsed;
+    this.adoptedWellTyped = wellTyped;
+  }
+
+  /**
+   * Whether the parsed object (`obj`) is one the write that stored this state found
+   * well-typed and handed over (adopt): it passed the kind's schema there (setDefaults found
+   * it so, and only well-typed values were set since: defaults, managedFields, admission), so
+   * the next update's validation need not check the old object's types again. False for an
+   * object parsed from the value. (A flag here, where a WeakSet of such objects was before:
+   * the same answer, without a weak entry per write.)
+   */
+  get wellTyped(): boolean {
+    return this.adoptedWellTyped;
   }
 
   /** a newer state replaced this one: forget the parsed object (made again when asked) */
   release(): void {
     this.parsed = undefined;
+    this.adoptedWellTyped = false;
     this.superseded = true;
   }
 
@@ -125,8 +140,24 @@ export function storedForm(obj: KubeObject): KubeObject {
  *  re-encode the object) */
 export function splicesIntoOwnMetadata(obj: KubeObject, value: string): boolean {
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return false;
-  const head = `{"apiVersion":${JSON.stringify(obj.apiVersion)},"kind":${JSON.stringify(obj.kind)},${META}`;
+  const head = storedHead(obj.apiVersion, obj.kind);
   return head.length - META.length <= 400 && value.startsWith(head);
+}
+
+/** `{"apiVersion":…,"kind":…,"metadata":{`, made once per apiVersion and kind (a bounded
+ *  number of them are remembered: the served kinds, and a few others) */
+const heads = new Map<string, Map<string, string>>();
+
+function storedHead(apiVersion: string, kind: string): string {
+  let byKind = heads.get(apiVersion);
+  let head = byKind?.get(kind);
+  if (head !== undefined) return head;
+  head = `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},${META}`;
+  if (heads.size < 256 && (byKind?.size ?? 0) < 256) {
+    if (byKind === undefined) heads.set(apiVersion, (byKind = new Map()));
+    byKind.set(kind, head);
+  }
+  return head;
 }
 
 /** true when `obj` already has the stored form's key order and no resourceVersion (most
@@ -154,22 +185,4 @@ export function rememberJson(obj: KubeObject, value: string, revision: number): 
 export function rememberedJson(obj: object): string | undefined {
   const stored = served.get(obj);
   return stored === undefined ? undefined : withResourceVersion(stored.value, stored.revision);
-}
-
-/** parsed states a write stored after finding them well-typed (see markWellTyped) */
-const wellTypedStates = new WeakSet<object>();
-
-/**
- * Note that `parsed`, the parsed form of a state a write is about to store, passed the
- * kind's schema there (setDefaults found it well-typed, and only well-typed values were
- * set since: defaults, managedFields, admission), so that the next update's validation need
- * not check the old object's types again. Objects are never changed once stored.
- */
-export function markWellTyped(parsed: KubeObject): void {
-  wellTypedStates.add(parsed);
-}
-
-/** whether `obj` is a stored state marked by markWellTyped */
-export function isWellTypedState(obj: KubeObject): boolean {
-  return wellTypedStates.has(obj);
 }

@@ -8,7 +8,7 @@ import type { ApiError, Clock, KubeObject, Random, ResourceType } from '@kubesim
 import { CompactedError, FutureRevisionError, isCompacted } from '@kubesim/store';
 import type { KV } from '@kubesim/store';
 import { ServiceAllocators } from './allocators.ts';
-import { CachedObject, markWellTyped, splicesIntoOwnMetadata, storedForm } from './cached-object.ts';
+import { CachedObject, splicesIntoOwnMetadata, storedForm } from './cached-object.ts';
 import { objectKey, resourcePrefix } from './keys.ts';
 import { clone } from './objects.ts';
 import { definitionOf, strategyFor } from './strategy.ts';
@@ -139,15 +139,14 @@ export class RegistryCore {
    * would parse out of `value`, when the resource's objects get parsed at all. That is `obj`
    * itself with `handOver` when `obj` is in the stored form already (the caller then never
    * changes it again), else a copy. `wellTyped`: the write found `obj` well-typed (see
-   * markWellTyped). Returns what the cache got, undefined when nothing (after a write that
-   * did not happen, `unprime`).
+   * CachedObject.wellTyped). Returns what the cache got, undefined when nothing (after a
+   * write that did not happen, `unprime`).
    */
   primeWatchers(info: ResourceInfo, key: string, value: string, obj: KubeObject, wellTyped = false, handOver = false): KubeObject | undefined {
     if (!this.cache.parsesObjectsOf(info.prefix) || !splicesIntoOwnMetadata(obj, value)) return undefined;
     const form = storedForm(obj);
     const parsed = handOver && form === obj ? obj : clone(form);
-    if (wellTyped) markWellTyped(parsed);
-    this.cache.prime(key, value, parsed);
+    this.cache.prime(key, value, parsed, wellTyped);
     return parsed;
   }
 

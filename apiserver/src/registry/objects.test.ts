@@ -72,6 +72,21 @@ describe('clone', () => {
     expect(original).toEqual({ a: [{ b: 1 }], c: { d: 'e' } });
   });
 
+  it('copies own members only, even when someone gave Object.prototype an enumerable one', () => {
+    // (the copy walks members with for-in, which would see an inherited enumerable member)
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['polluted'] = 'yes';
+    try {
+      const original = { a: { b: [{ c: 1 }] }, d: 'e' };
+      const copy = clone(original);
+      expect(JSON.stringify(copy)).toBe(JSON.stringify(original));
+      expect(Object.keys(copy)).toEqual(['a', 'd']);
+      expect(Object.keys(copy.a.b[0]!)).toEqual(['c']);
+    } finally {
+      delete proto['polluted'];
+    }
+  });
+
   it('throws as JSON does on a cycle', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic['self'] = cyclic;

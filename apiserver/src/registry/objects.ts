@@ -14,7 +14,7 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
  * round trip itself.
  */
 export function clone<T>(v: T): T {
-  if (v !== null && typeof v === 'object') {
+  if (v !== null && typeof v === 'object' && objectPrototypeIsClean()) {
     try {
       return copyValue(v) as T;
     } catch {
@@ -25,6 +25,13 @@ export function clone<T>(v: T): T {
 }
 
 const NOT_PLAIN = new Error('not plain JSON data');
+
+/** whether Object.prototype has no enumerable members (nobody added one), so that for-in
+ *  over a plain object sees its own keys only */
+function objectPrototypeIsClean(): boolean {
+  for (const _ in Object.prototype) return false;
+  return true;
+}
 
 function copyValue(x: unknown): unknown {
   switch (typeof x) {
@@ -57,7 +64,10 @@ function copyObject(o: object): Record<string, unknown> {
   const proto: unknown = Object.getPrototypeOf(o);
   if ((proto !== Object.prototype && proto !== null) || typeof (o as { toJSON?: unknown }).toJSON === 'function') throw NOT_PLAIN;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) {
+  // (for-in, not Object.keys: no key list per object. With the prototype Object.prototype,
+  // which has no enumerable members (clone checked), or none, it sees the own keys only,
+  // in Object.keys' order)
+  for (const k in o) {
     const x = (o as Record<string, unknown>)[k];
     if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
     if (k === '__proto__') throw NOT_PLAIN;

@@ -17,7 +17,7 @@ import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesi
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
 import type { CachedObject } from './cached-object.ts';
-import { isWellTypedState, rememberJson, toStoredValue } from './cached-object.ts';
+import { rememberJson, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
 import type { OwnedInput } from './create.ts';
@@ -284,7 +284,7 @@ export async function applyUpdate(
   }
 
   const trusted = isTrusted(sub);
-  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, isWellTypedState(old))) ?? [];
+  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, current.wellTyped)) ?? [];
   if (info.strategy.validate) causes.push(...info.strategy.validate(next));
   throwIfInvalid(info, name, causes);
 

@@ -76,7 +76,7 @@ export class WatchCache {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private waiters: Waiter[] = [];
   /** objects writes made ahead of their events (see prime), by key */
-  private readonly primed = new Map<string, { value: string; obj: KubeObject }>();
+  private readonly primed = new Map<string, { value: string; obj: KubeObject; wellTyped: boolean }>();
   /** the newest event's object of each resource */
   private readonly newest = new Map<string, CachedObject>();
   private watcher: Watcher | undefined;
@@ -183,7 +183,7 @@ export class WatchCache {
       const primed = this.primed.get(ev.key);
       if (ev.type === 'put' && primed && primed.value === ev.object.value) {
         this.primed.delete(ev.key);
-        ev.object.adopt(primed.obj);
+        ev.object.adopt(primed.obj, primed.wellTyped);
       }
       this.newest.set(ev.prefix, ev.object);
       if (ev.type === 'put') bucket.set(ev.key, ev.object);
@@ -249,8 +249,8 @@ export class WatchCache {
    * an event with that value comes (then it is the same object, whichever write made it)
    * or `unprime` takes it back.
    */
-  prime(key: string, value: string, obj: KubeObject): void {
-    this.primed.set(key, { value, obj });
+  prime(key: string, value: string, obj: KubeObject, wellTyped = false): void {
+    this.primed.set(key, { value, obj, wellTyped });
   }
 
   unprime(key: string, value: string): void {

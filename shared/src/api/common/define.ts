@@ -15,6 +15,7 @@ import { fieldInvalid, fieldRequired } from '../validation/field.ts';
 import { nameIsDNSSubdomain } from '../../meta/names.ts';
 import { validateObjectMeta, validateObjectMetaUpdate, type NameValidator } from './object-meta.ts';
 import { typeCheckerFor, type TypeCheck } from './type-check.ts';
+import { rememberingValid } from '../validation/names.ts';
 
 export interface KindParts<T extends KubeObject> {
   type: ResourceType<T>;
@@ -31,7 +32,7 @@ export interface KindParts<T extends KubeObject> {
 
 export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefinition<T> {
   const { type, schema } = parts;
-  const nameRule = parts.nameRule ?? nameIsDNSSubdomain;
+  const nameRule = rememberingValidNames(parts.nameRule ?? nameIsDNSSubdomain);
   // the schema check without zod's output copy; zod decides (and explains) what it cannot vouch for
   let fastCheck: TypeCheck | null | undefined;
   const surelyWellTyped = (o: unknown): boolean => {
@@ -75,6 +76,13 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
       return parts.fields?.(obj) ?? {};
     },
   };
+}
+
+/** a kind's name rule remembering the names (not generateName prefixes) it found valid:
+ *  each update of an object checks the same name again */
+function rememberingValidNames(rule: NameValidator): NameValidator {
+  const validName = rememberingValid((name) => rule(name, false));
+  return (name, prefix) => (prefix ? rule(name, true) : validName(name));
 }
 
 /** remove `null` members of objects, in place (Go decodes them as unset) */

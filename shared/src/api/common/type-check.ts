@@ -143,7 +143,9 @@ function build(schema: z.ZodType): TypeCheck | null {
       if (!value) return null;
       return (v) => {
         if (!isPlainRecord(v)) return false;
-        for (const k of Object.keys(v)) {
+        // (for-in, no key list: it sees every own key, and would see more, never fewer, if
+        // someone gave Object.prototype enumerable members, which can only make it say false)
+        for (const k in v) {
           if (k === '__proto__' || !value(v[k])) return false;
         }
         return true;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { at, deepEqual, fieldNotSupported, fmtValue, key, validateImmutableField } from './field.ts';
 
@@ -29,5 +30,50 @@ describe('field paths and causes', () => {
   it('treats absent and undefined members as equal', () => {
     expect(deepEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
     expect(deepEqual([1, 2], [2, 1])).toBe(false);
+  });
+});
+
+/** deepEqual as first written: over the set of both objects' keys */
+function referenceDeepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => referenceDeepEqual(x, b[i]));
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
+  for (const k of keys) if (!referenceDeepEqual(ra[k], rb[k])) return false;
+  return true;
+}
+
+describe('deepEqual', () => {
+  it('says what comparing over the set of both objects\' keys says', () => {
+    const leaf = fc.constantFrom<unknown>(undefined, null, 0, 1, '', 'a', true, false, [], {});
+    const value = fc.letrec<{ v: unknown }>((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'c', 'constructor', 'toString'), tie('v'), { maxKeys: 3 })),
+    })).v;
+    // pairs that are often equal: a value and a copy with members reordered, dropped when
+    // undefined, added as undefined, or made non-enumerable
+    const variant = (v: unknown, how: number): unknown => {
+      if (Array.isArray(v)) return v.map((x) => variant(x, how));
+      if (v === null || typeof v !== 'object') return v;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v).reverse()) {
+        const x = (v as Record<string, unknown>)[k];
+        if (how === 1 && x === undefined) continue;
+        const hidden = how === 2 && k === 'a';
+        Object.defineProperty(out, k, { value: hidden ? 'hidden' : variant(x, how), enumerable: !hidden, writable: true, configurable: true });
+      }
+      if (how === 3) out['extra'] = undefined;
+      return out;
+    };
+    fc.assert(
+      fc.property(value, value, fc.boolean(), fc.integer({ min: 0, max: 3 }), (a, other, same, how) => {
+        const b = same ? variant(a, how) : other;
+        expect(deepEqual(a, b)).toBe(referenceDeepEqual(a, b));
+        expect(deepEqual(b, a)).toBe(referenceDeepEqual(b, a));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

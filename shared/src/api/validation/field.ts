@@ -87,6 +87,9 @@ export function validateImmutableField(value: unknown, old: unknown, field: Fiel
   return deepEqual(value, old) ? [] : [fieldInvalid(field, value, 'field is immutable')];
 }
 
+/** (whether a key is one of Object.keys' of an object) */
+const isOwnEnumerable = Object.prototype.propertyIsEnumerable;
+
 /** structural equality of JSON values; an absent key equals an undefined one */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -97,8 +100,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
-  for (const k of keys) if (!deepEqual(ra[k], rb[k])) return false;
+  // the keys of both, each once, in that order (a's, then b's others), without a set of them
+  const ka = Object.keys(ra);
+  for (let i = 0; i < ka.length; i++) if (!deepEqual(ra[ka[i]!], rb[ka[i]!])) return false;
+  const kb = Object.keys(rb);
+  for (let i = 0; i < kb.length; i++) {
+    const k = kb[i]!;
+    if (!isOwnEnumerable.call(ra, k) && !deepEqual(ra[k], rb[k])) return false;
+  }
   return true;
 }
 

@@ -1,10 +1,35 @@
 // Name and label syntax checks (k8s.io/apimachinery/pkg/util/validation), each returning
 // Kubernetes' messages ([] when valid). DNS names and label syntax come from
-// shared/src/meta (names.ts, labels.ts); percentages, IANA port names and IP/CIDR syntax,
-// which the kind validators also need, are here.
+// shared/src/meta (names.ts, labels.ts), here remembering the values they found valid (every
+// write of an object checks the same label keys, values and names again); percentages, IANA
+// port names and IP/CIDR syntax, which the kind validators also need, are here.
 
-export { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../../meta/names.ts';
-export { isQualifiedName, isValidLabelValue } from '../../meta/labels.ts';
+import * as labels from '../../meta/labels.ts';
+import * as names from '../../meta/names.ts';
+
+/**
+ * `check`, a pure syntax check, remembering up to `limit` values it found valid (then it
+ * starts over): a remembered value gets [] without running the check again. Every call gets
+ * an array of its own.
+ */
+export function rememberingValid(check: (value: string) => string[], limit = 4096): (value: string) => string[] {
+  const valid = new Set<string>();
+  return (value) => {
+    if (valid.has(value)) return [];
+    const errs = check(value);
+    if (errs.length === 0) {
+      if (valid.size >= limit) valid.clear();
+      valid.add(value);
+    }
+    return errs;
+  };
+}
+
+export const isDNS1035Label = rememberingValid(names.isDNS1035Label);
+export const isDNS1123Label = rememberingValid(names.isDNS1123Label);
+export const isDNS1123Subdomain = rememberingValid(names.isDNS1123Subdomain);
+export const isQualifiedName = rememberingValid(labels.isQualifiedName);
+export const isValidLabelValue = rememberingValid(labels.isValidLabelValue);
 
 const PERCENT = '[0-9]+%';
 const rePercent = new RegExp(`^${PERCENT}$`);
