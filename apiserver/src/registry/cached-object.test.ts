@@ -85,5 +85,14 @@ describe('CachedObject', () => {
     expect(vouched.wellTyped).toBe(false);
     void vouched.obj;
     expect(vouched.wellTyped).toBe(false);
+    // nor a current state whose parsed object was forgotten and made again
+    const forgotten = new CachedObject('/registry/core/configmaps/default/c', 9, 5, value);
+    forgotten.adopt(clone(obj), true);
+    forgotten.forgetParsed();
+    expect(forgotten.isParsed).toBe(false);
+    expect(forgotten.wellTyped).toBe(false);
+    expect(forgotten.obj).toEqual({ ...obj, metadata: { resourceVersion: '9', name: 'c' } });
+    expect(forgotten.isParsed).toBe(true);
+    expect(forgotten.wellTyped).toBe(false);
   });
 });

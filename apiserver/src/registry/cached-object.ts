@@ -3,7 +3,8 @@
 // after `"metadata":{` without parsing) and, made once, the parsed object, never mutated:
 // `toObject()` copies it, in-process watchers share it frozen (`shared()`), a write may hand
 // it over ahead of its event (`adopt`), the watch cache drops it when the state is replaced
-// (`release()`). Label selectors read `labels` from the text (stored-labels.ts).
+// (`release()`), and forgets it when the state was written long ago (`forgetParsed()`).
+// Label selectors read `labels` from the text (stored-labels.ts).
 import { deepFreeze } from '@kubesim/shared';
 import type { KubeObject } from '@kubesim/shared';
 import { clone } from './objects.ts';
@@ -94,6 +95,13 @@ export class CachedObject {
     this.parsed = undefined;
     this.adoptedWellTyped = false;
     this.superseded = true;
+  }
+
+  /** the state is still current but was written long ago: forget the parsed object (made
+   *  again when asked), so that only recently written states cost their parsed form */
+  forgetParsed(): void {
+    this.parsed = undefined;
+    this.adoptedWellTyped = false;
   }
 
   /** a private copy the caller may change */

@@ -12,6 +12,14 @@
 // cannot be served from here (`canServeFrom` is false); the caller then watches the
 // store directly. If the store watch breaks (compaction overtook it) the cache relists
 // and every subscriber is ended with a 410, so clients relist as they would in Kubernetes.
+//
+// Each current state keeps its stored JSON and, once something parsed it (a write, a
+// watcher, a filter), its parsed object. Kubernetes' cacher keeps decoded objects only;
+// kubesim serves JSON and keeps the parsed form only of states written in the last
+// `parsedWindow` revisions (4,096): every so often a sweep drops the others' parsed objects,
+// which are made again if asked. A write usually follows a recent one (a binding, then a
+// status), so few are parsed twice, and 10,000 settled pods cost their JSON only (about
+// half of what they cost parsed as well).
 import { expired } from '@kubesim/shared';
 import type { ApiError, Clock, KubeObject } from '@kubesim/shared';
 import type { KV, Watcher, WatchEvent as StoreWatchEvent } from '@kubesim/store';
@@ -61,6 +69,8 @@ export function eventFromStore(ev: StoreWatchEvent): CacheEvent | undefined {
   return { type: 'delete', revision: ev.kv.modRevision, key: ev.kv.key, prefix, object: prev.at(ev.kv.modRevision), prev };
 }
 
+export const DEFAULT_PARSED_WINDOW = 4096;
+
 interface Waiter {
   revision: number;
   resolve: (ok: boolean) => void;
@@ -83,11 +93,15 @@ export class WatchCache {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readyFlag = false;
+  /** the revision at or after which apply sweeps parsed objects again */
+  private nextSweep = 0;
 
   constructor(
     private readonly store: KV,
     private readonly clock: Clock,
     private readonly capacity = 20_000,
+    /** states written within this many revisions keep their parsed object */
+    private readonly parsedWindow = DEFAULT_PARSED_WINDOW,
   ) {}
 
   get revision(): number {
@@ -197,7 +211,20 @@ export class WatchCache {
       ev.memo = undefined;
       replaced?.release();
     }
+    if (this.rev >= this.nextSweep) this.sweepParsed();
     this.resolveWaiters();
+  }
+
+  /** forget the parsed objects of the states written before the last `parsedWindow`
+   *  revisions; runs every quarter window, so a state keeps its parsed form for one to
+   *  one and a quarter windows after its write */
+  private sweepParsed(): void {
+    const cutoff = this.rev - this.parsedWindow;
+    this.nextSweep = this.rev + Math.max(1, this.parsedWindow >> 2);
+    if (cutoff <= 0) return;
+    for (const bucket of this.objects.values()) {
+      for (const o of bucket.values()) if (o.modRevision <= cutoff && o.isParsed) o.forgetParsed();
+    }
   }
 
   private trimHistory(): void {
