@@ -43,10 +43,11 @@ describe('the local socket', () => {
       expect((await overTls.get(resources.configmaps, 'via-socket', { namespace: 'default' })).data).toEqual({ a: '1' });
       // a watch over the socket sees a write made over the port
       const watch = await client.watch(resources.configmaps, { namespace: 'default', resourceVersion: '0' });
-      await overTls.create(resources.configmaps, { ...cm, metadata: { name: 'via-port', namespace: 'default' } }, { namespace: 'default' });
       const names: string[] = [];
       for await (const ev of watch) {
         names.push((ev.object as ConfigMap).metadata.name!);
+        // the watch is established (it listed what is there): now write over the port
+        if (names.length === 1) await overTls.create(resources.configmaps, { ...cm, metadata: { name: 'via-port', namespace: 'default' } }, { namespace: 'default' });
         if (names.includes('via-port')) break;
       }
       watch.close();

@@ -1,9 +1,9 @@
-// The Client over HTTP(S): Kubernetes' REST + watch wire format, with node:http/https.
-// Requests share a pool of at most `maxConnections` keep-alive connections (more wait for
-// one): a burst of thousands of writes must not open thousands of TLS connections, as
-// client-go multiplexes everything over one HTTP/2 connection. Watches and followed logs
-// hold their connection for as long as they run, so each one adds a connection to the
-// pool while it runs. Failures are ApiErrors: a Status body as sent, any other error
+// The Client over HTTP(S): Kubernetes' REST + watch wire format. Requests read whole share
+// a pool of at most `maxConnections` keep-alive HTTP/1.1 connections (http1-pool.ts; more
+// wait for one): a burst of thousands of writes must not open thousands of TLS
+// connections, as client-go multiplexes everything over one HTTP/2 connection. Watches
+// and followed logs use node:http/https, each on a connection of its own for as long as
+// it runs. Failures are ApiErrors: a Status body as sent, any other error
 // body mapped from the HTTP code (http-errors.ts), a connection failure as 503
 // ServiceUnavailable. 429 answers are retried after their Retry-After (on the injected
 // clock), up to `maxRetries` times. A watch is a chunked stream of newline-delimited
@@ -15,6 +15,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import type { KubeList, KubeObject, PartialObjectMetadata, WatchEvent } from '../api/meta.ts';
@@ -28,6 +29,8 @@ import { queryString, resourcePath } from './paths.ts';
 import type { QueryValue } from './paths.ts';
 import { patchContentTypes } from './types.ts';
 import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteAnswer, WriteOptions } from './types.ts';
+import { createHttp1Pool } from './http1-pool.ts';
+import type { Http1Response } from './http1-response.ts';
 import { WatchChannel } from './watch-channel.ts';
 
 export interface HttpClientOptions {
@@ -146,6 +149,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   };
   if (opts.token) headers['Authorization'] = `Bearer ${opts.token}`;
 
+  // Requests read whole go through a pool of plain HTTP/1.1 connections (http1-pool.ts),
+  // watches and followed logs through the agent above: each has its own connections, so a
+  // stream never waits for a request, nor a request for a stream.
+  const host = base.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(base.port || (secure ? 443 : 80));
+  const pool = createHttp1Pool({
+    connect: socketPath !== undefined
+      ? () => net.connect(socketPath)
+      : secureContext
+        ? () => tls.connect({ host, port, secureContext, rejectUnauthorized: !opts.insecureSkipTLSVerify, ...(net.isIP(host) ? {} : { servername: host }) })
+        : () => net.connect(port, host),
+    host: socketPath !== undefined ? 'localhost' : base.host,
+    maxConnections,
+  });
+
   // request options without a URL to parse each time (a burst sends thousands)
   const target = socketPath !== undefined
     ? { protocol: 'http:', socketPath, hostname: 'localhost' }
@@ -217,21 +235,47 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     return errorFromResponse(res.statusCode ?? 0, text, method, Number.isFinite(ra) ? ra : undefined);
   }
 
+  /**
+   * One request read whole (everything but watches and followed logs), on the pool's
+   * connections: retries 429s after their Retry-After; a connection that fails is a 503,
+   * an answer outside 2xx its ApiError, an aborted request an AbortError.
+   */
+  async function whole(spec: RequestSpec): Promise<string> {
+    const payload = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    const path = basePath + spec.path + queryString(spec.query ?? {});
+    let h = headers;
+    if (spec.accept !== undefined || payload !== undefined) {
+      h = { ...headers };
+      if (spec.accept !== undefined) h['Accept'] = spec.accept;
+      if (payload !== undefined) h['Content-Type'] = spec.contentType ?? 'application/json';
+    }
+    for (let attempt = 0; ; attempt++) {
+      let res: Http1Response;
+      try {
+        res = await pool.request(spec.method, path, h, payload, spec.signal);
+      } catch (err) {
+        if (spec.signal?.aborted) throw new AbortError();
+        if (err instanceof TypeError) throw err;
+        throw failure(503, 'ServiceUnavailable', `${spec.method} "${base.origin}${path}": ${(err as Error).message}`);
+      }
+      const ra = Number(res.headers.get('retry-after'));
+      const retryAfter = res.headers.has('retry-after') && Number.isFinite(ra) ? ra : undefined;
+      if (res.statusCode === 429 && attempt < maxRetries) {
+        await clock.sleep((retryAfter !== undefined && retryAfter >= 0 ? retryAfter : 1) * 1000, spec.signal);
+        continue;
+      }
+      const text = res.body.toString('utf8');
+      if (res.statusCode < 200 || res.statusCode > 299) throw errorFromResponse(res.statusCode, text, spec.method, retryAfter);
+      return text;
+    }
+  }
+
   async function call<R>(spec: RequestSpec): Promise<R> {
-    const res = await exchange(spec);
-    const text = await readBody(res);
-    const code = res.statusCode ?? 0;
-    if (code < 200 || code > 299) throw failed(res, text, spec.method);
+    const text = await whole(spec);
     return (text ? JSON.parse(text) : {}) as R;
   }
 
-  async function text(spec: RequestSpec): Promise<string> {
-    const res = await exchange(spec);
-    const body = await readBody(res);
-    const code = res.statusCode ?? 0;
-    if (code < 200 || code > 299) throw failed(res, body, spec.method);
-    return body;
-  }
+  const text = whole;
 
   function watch<T extends KubeObject>(type: ResourceType<T>, o: WatchOptions = {}): WatchStream<T> {
     const ac = new AbortController();
@@ -383,7 +427,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       call<R>({ method: 'PUT', path: resourcePath(type, { namespace: o.namespace, name, subresource }), query: writeQuery(o), body }),
     logs: (name: string, o: LogOptions & { follow?: false }) => text(logRequest(name, o)),
     logStream,
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      pool.close();
+    },
   };
 }
 
