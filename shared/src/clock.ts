@@ -32,9 +32,20 @@ export function formatTime(ms: number): string {
   return lastText;
 }
 
-/** RFC 3339 with microseconds, as Kubernetes writes metav1.MicroTime. */
+// formatMicroTime is called for every Lease renewal, for the same millisecond by every node
+// a timer step renews: remember the last answer too.
+let lastMicroMs = Number.NaN;
+let lastMicroText = '';
+
+/** RFC 3339 with microseconds, as Kubernetes writes metav1.MicroTime (a Date's ISO text
+ *  always ends in `.sssZ`: three zeros go before the Z). */
 export function formatMicroTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  if (ms !== lastMicroMs) {
+    const iso = new Date(ms).toISOString();
+    lastMicroText = `${iso.slice(0, -1)}000Z`;
+    lastMicroMs = ms;
+  }
+  return lastMicroText;
 }
 
 /** The error `sleep` rejects with when its signal aborts (as node:timers/promises does). */

@@ -9,7 +9,7 @@ import { ApiError, apiVersionOf, expired, conflict as conflictError } from '@kub
 import type { Client, KubeObject, ResourceType, WatchEvent, WatchStream } from '@kubesim/shared';
 import type { Clock } from '@kubesim/shared';
 import type { FaultState } from './faults.ts';
-import type { Trace, TraceOp } from './trace.ts';
+import type { Trace, TraceEntry, TraceOp } from './trace.ts';
 
 export interface TracedClient extends Client {
   /** end every open watch of this component (its reflectors re-watch) */
@@ -42,34 +42,37 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
     opts?.answer === 'metadata' ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata } : obj;
   const fakeStored = <T extends KubeObject>(obj: T, opts: { answer?: 'metadata' } | undefined): never =>
     metadataOnly(opts, { ...obj, metadata: { ...obj.metadata, resourceVersion: '1', uid: `dropped-event-${++droppedEvents}` } }) as never;
-  const delay = async (): Promise<void> => {
-    const ms = faults().latencyMs;
-    if (ms > 0) await clock.sleep(ms);
+  const sleepFor = async (ms: number): Promise<void> => {
+    await clock.sleep(ms);
   };
-  const note = (op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, extra: { detail?: string; resourceVersion?: string | undefined; error?: string } = {}): void => {
+  // Every call waits one turn before reaching the apiserver, even without latency, so that
+  // components interleave as they always have: `await delay()` takes exactly the turns an
+  // async function that awaits nothing (or the sleep) would, without making one per call.
+  const delay = (): Promise<void> | undefined => {
+    const ms = faults().latencyMs;
+    return ms > 0 ? sleepFor(ms) : undefined;
+  };
+  const note = (op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, detail: string | undefined, resourceVersion: string | undefined, error: string | undefined): void => {
     if (!trace.keeps(op)) return;
-    trace.record({
-      t: clock.now(),
-      component,
-      op,
-      resource: type.resource,
-      ...(ns ? { namespace: ns } : {}),
-      ...(name ? { name } : {}),
-      ...(extra.detail ? { detail: extra.detail } : {}),
-      ...(extra.resourceVersion ? { resourceVersion: extra.resourceVersion } : {}),
-      ...(extra.error ? { error: extra.error } : {}),
-    });
+    // (the entry's members in the order they always had, each only when it has a value)
+    const entry: TraceEntry = { t: clock.now(), component, op, resource: type.resource };
+    if (ns) entry.namespace = ns;
+    if (name) entry.name = name;
+    if (detail) entry.detail = detail;
+    if (resourceVersion) entry.resourceVersion = resourceVersion;
+    if (error) entry.error = error;
+    trace.add(entry);
   };
   async function write<R>(op: TraceOp, type: ResourceType, ns: string | undefined, name: string | undefined, call: () => Promise<R>, detail?: string): Promise<R> {
-    await delay(); // even without latency: one turn, so components interleave as they always have
+    await delay();
     if (!trace.keeps(op)) return await call(); // the same turns as below, whatever the trace keeps
     try {
       const out = await call();
-      const rv = (out as KubeObject | undefined)?.metadata?.resourceVersion;
-      note(op, type, ns, name ?? (out as KubeObject | undefined)?.metadata?.name, { ...(detail ? { detail } : {}), resourceVersion: rv });
+      const meta = (out as KubeObject | undefined)?.metadata;
+      note(op, type, ns, name ?? meta?.name, detail, meta?.resourceVersion, undefined);
       return out;
     } catch (err) {
-      note(op, type, ns, name, { ...(detail ? { detail } : {}), error: err instanceof ApiError ? (err.reason ?? String(err.code)) : 'Error' });
+      note(op, type, ns, name, detail, undefined, err instanceof ApiError ? (err.reason ?? String(err.code)) : 'Error');
       throw err;
     }
   }
@@ -107,7 +110,7 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
           try {
             const traced = trace.keeps('watch');
             for await (const ev of stream) {
-              if (traced) note('watch', type, ev.object.metadata?.namespace, ev.object.metadata?.name, { detail: ev.type, resourceVersion: ev.object.metadata?.resourceVersion });
+              if (traced) note('watch', type, ev.object.metadata?.namespace, ev.object.metadata?.name, ev.type, ev.object.metadata?.resourceVersion, undefined);
               yield ev;
             }
           } finally {

@@ -128,6 +128,30 @@ describe('writes answering PartialObjectMetadata', () => {
     expect(events.length).toBeGreaterThan(0);
   });
 
+  it('answers a whole-object PUT and PATCH of pods/status with the stored JSON, resourceVersion included, while in-process watchers share the written objects', async () => {
+    const watcher = createInProcessClient(registry).watch(resources.pods, { namespace: 'default' });
+    const watching = (async () => {
+      for await (const ev of watcher) void ev;
+    })();
+    try {
+      await registry.create(resources.pods, makePod('json-status'));
+      for (const step of ['one', 'two', 'three']) {
+        const cur = (await stored(resources.pods, 'json-status')) as Pod;
+        const put = await send('PUT', '/api/v1/namespaces/default/pods/json-status/status', { ...cur, status: { ...cur.status, message: `put ${step}` } }, { accept: 'application/json' });
+        const after = (await stored(resources.pods, 'json-status')) as Pod;
+        expect(put.code).toBe(200);
+        expect(put.body).toEqual(after);
+        expect(after.metadata.resourceVersion).not.toBe(cur.metadata.resourceVersion);
+        const patch = await send('PATCH', '/api/v1/namespaces/default/pods/json-status/status', { status: { reason: `patch-${step}` } }, { accept: 'application/json', 'content-type': 'application/merge-patch+json' });
+        expect(patch.code).toBe(200);
+        expect(patch.body).toEqual(await stored(resources.pods, 'json-status'));
+      }
+    } finally {
+      watcher.close();
+      await watching;
+    }
+  });
+
   it('carries the meta.k8s.io version asked for', async () => {
     const r = await send('POST', '/api/v1/namespaces/default/configmaps', makeConfigMap('pom-beta'), { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1' });
     expectPartialOf(r, 201, await stored(resources.configmaps, 'pom-beta'), 'v1beta1');

@@ -181,8 +181,10 @@ function inStoredOrder(obj: KubeObject): boolean {
 }
 
 /** what a write stored of an object it returns (stored value and revision), so the HTTP
- *  answer needs no second JSON.stringify; the JSON is spliced together only when asked
- *  (in-process callers never ask); forgotten with the object */
+ *  answer needs no second JSON.stringify; the JSON is spliced together only when asked.
+ *  Remembered only by writes whose context says the answer is sent (answerServedOnly: the
+ *  HTTP handlers); in-process callers never ask, and skip the weak entry. Forgotten with
+ *  the object */
 const served = new WeakMap<object, { value: string; revision: number }>();
 
 export function rememberJson(obj: KubeObject, value: string, revision: number): void {

@@ -123,7 +123,7 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     alloc?.commit();
     // (the watch cache's own object is not changed: it gets its resourceVersion there)
     if (parsed !== obj) meta.resourceVersion = String(res.revision);
-    rememberJson(obj, value, res.revision);
+    if (ctx.answerServedOnly) rememberJson(obj, value, res.revision);
     if (isNamespaces(info)) await ensureDefaultServiceAccount(core, name);
     return obj;
   }

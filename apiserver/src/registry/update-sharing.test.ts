@@ -111,6 +111,24 @@ describe('updates over a shared stored state', () => {
     w.stop();
   });
 
+  it('remembers an answer\'s JSON only for a caller that sends it (answerServedOnly), not for in-process callers', async () => {
+    const w = watchAll();
+    const client = createInProcessClient(registry);
+    const created = await client.create(resources.pods, makePod('r') as never, { namespace: 'default' });
+    expect(rememberedJson(created)).toBeUndefined();
+    await settle();
+    const cur = await client.get<KubeObject>(resources.pods, 'r', { namespace: 'default' });
+    const put = await client.update(resources.pods, { ...cur, metadata: { ...cur.metadata, labels: { a: 'b' } } }, { namespace: 'default' });
+    expect(rememberedJson(put)).toBeUndefined();
+    const patched = await client.patch(resources.pods, 'r', { status: { phase: 'Running' } }, { namespace: 'default', type: 'merge', subresource: 'status' });
+    expect(rememberedJson(patched)).toBeUndefined();
+    // a caller that sends the JSON still gets it, the resourceVersion spliced in
+    const served = await registry.patch(resources.pods, 'r', { metadata: { labels: { c: 'd' } } }, { answerServedOnly: true, namespace: 'default', type: 'merge' });
+    const kv = (await store.get(objectKey(resources.pods, 'default', 'r'))).kv!;
+    expect(rememberedJson(served.object)).toBe(withResourceVersion(kv.value, kv.modRevision));
+    w.stop();
+  });
+
   it('answers a caller that only sends the JSON (answerServedOnly) with the watchers\' own object, whose JSON is the stored one', async () => {
     const w = watchAll();
     const jsonOf = async (name: string): Promise<string> => {

@@ -334,12 +334,13 @@ export async function applyUpdate(
   }
   alloc?.commit();
   if (answer === undefined) {
-    // the watchers' object, not to be changed: its JSON is remembered as it is
-    rememberJson(next, value, res.revision);
+    // the watchers' object, not to be changed: its JSON is remembered as it is (for a
+    // caller that sends it)
+    if (ctx.answerServedOnly) rememberJson(next, value, res.revision);
     return next;
   }
   answer.metadata.resourceVersion = String(res.revision);
-  rememberJson(answer, value, res.revision);
+  if (ctx.answerServedOnly) rememberJson(answer, value, res.revision);
   return answer;
 }
 

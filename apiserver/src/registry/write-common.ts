@@ -22,7 +22,8 @@ export interface WriteContext {
   warnings?: string[];
   /** the caller only sends the answer's JSON (rememberedJson) and keeps nothing of it (the
    *  HTTP handlers): a committed write may answer with the object the watch cache took,
-   *  which must then not be changed, instead of a copy */
+   *  which must then not be changed, instead of a copy. Only such a write remembers its
+   *  answer's JSON (rememberJson): other callers (in process) never ask for it */
   answerServedOnly?: boolean;
 }
 
