@@ -82,15 +82,10 @@ export class Http1ResponseParser {
         this.#startBody();
         return true;
       }
-      case 'length': {
+      case 'length':
         if (buf.length === 0) return false;
-        const n = Math.min(this.#remaining, buf.length);
-        this.#parts.push(buf.subarray(0, n));
-        this.#buf = buf.subarray(n);
-        this.#remaining -= n;
-        if (this.#remaining === 0) this.#finish();
+        if (this.#takeBody() === 0) this.#finish();
         return true;
-      }
       case 'chunk-size': {
         const eol = buf.indexOf(CRLF);
         if (eol < 0) {
@@ -106,15 +101,10 @@ export class Http1ResponseParser {
         this.#state = this.#remaining === 0 ? 'trailer' : 'chunk-data';
         return true;
       }
-      case 'chunk-data': {
+      case 'chunk-data':
         if (buf.length === 0) return false;
-        const n = Math.min(this.#remaining, buf.length);
-        this.#parts.push(buf.subarray(0, n));
-        this.#buf = buf.subarray(n);
-        this.#remaining -= n;
-        if (this.#remaining === 0) this.#state = 'chunk-end';
+        if (this.#takeBody() === 0) this.#state = 'chunk-end';
         return true;
-      }
       case 'chunk-end': {
         if (buf.length < 2) return false;
         if (buf[0] !== 0x0d || buf[1] !== 0x0a) throw new Http1ParseError('chunk data not followed by CRLF');
@@ -139,6 +129,16 @@ export class Http1ResponseParser {
         this.#buf = Buffer.alloc(0);
         return false;
     }
+  }
+
+  /** moves up to the bytes still expected from the buffer into the body; returns how many
+   *  are still expected after that */
+  #takeBody(): number {
+    const n = Math.min(this.#remaining, this.#buf.length);
+    this.#parts.push(this.#buf.subarray(0, n));
+    this.#buf = this.#buf.subarray(n);
+    this.#remaining -= n;
+    return this.#remaining;
   }
 
   #readHead(text: string): void {
