@@ -19,7 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../auth/authorizer.ts';
 import { denied } from '../auth/authorizer.ts';
 import type { ListResult, Registry, SubresourceRequest, UserInfo } from '../registry/registry.ts';
-import { rememberedJson } from '../registry/cached-object.ts';
+import { rememberedJson, rememberedRevision } from '../registry/cached-object.ts';
 import { decodeObjectBody, decodePatchBody } from './body.ts';
 import { deleteAnswer } from './delete-answer.ts';
 import { boolParam, deleteOptionsOf, includeObjectOf, listOptionsOf, queryOf, watchOptionsOf, writeOptionsOf } from './params.ts';
@@ -120,25 +120,12 @@ export function writeAnswer(neg: Negotiated, answer: unknown): string | object {
   let meta = o.metadata as Record<string, unknown> | null;
   if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return answer as object;
   // the watch cache's own object (which a write may answer with) gets its resourceVersion
-  // when its event is applied, perhaps later: the remembered JSON has it already
+  // when its event is applied, perhaps later: the write remembered the revision it stored
   if (meta['resourceVersion'] === undefined) {
-    const rv = rememberedResourceVersion(o);
-    if (rv !== undefined) meta = { resourceVersion: rv, ...meta };
+    const rev = rememberedRevision(o);
+    if (rev !== undefined) meta = { resourceVersion: String(rev), ...meta };
   }
   return `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/${neg.version ?? 'v1'}","metadata":${JSON.stringify(meta)}}`;
-}
-
-const RV_FIRST_IN_METADATA = '"metadata":{"resourceVersion":"';
-
-/** the resourceVersion in the remembered JSON of a write's answer: spliced in first of its
- *  metadata, near the start (cached-object.ts, withResourceVersion) */
-function rememberedResourceVersion(answer: object): string | undefined {
-  const json = rememberedJson(answer);
-  const at = json === undefined ? -1 : json.indexOf(RV_FIRST_IN_METADATA);
-  if (at < 0 || at > 512) return undefined;
-  const from = at + RV_FIRST_IN_METADATA.length;
-  const end = json!.indexOf('"', from);
-  return end > from ? json!.slice(from, end) : undefined;
 }
 
 function tryTable(type: ResourceType, objs: KubeObject[], q: URLSearchParams, now: number, rv?: string, cont?: string): Record<string, unknown> | undefined {

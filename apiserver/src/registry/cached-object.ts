@@ -196,3 +196,8 @@ export function rememberedJson(obj: object): string | undefined {
   const stored = served.get(obj);
   return stored === undefined ? undefined : withResourceVersion(stored.value, stored.revision);
 }
+
+/** the revision a write that returned `obj` stored it at, when it remembered its JSON */
+export function rememberedRevision(obj: object): number | undefined {
+  return served.get(obj)?.revision;
+}
