@@ -21,6 +21,7 @@ import { CycleState } from './framework/cycle-state.ts';
 import { fitErrorMessage } from './framework/fit-error.ts';
 import { Framework } from './framework/framework.ts';
 import { ScoreBuffers } from './framework/score-buffers.ts';
+import { emptyListers } from './framework/empty-listers.ts';
 import type { ClusterEvent, EventSink, Listers } from './framework/interfaces.ts';
 import { ActionType } from './framework/interfaces.ts';
 import { newPodInfo, podKey } from './framework/pod-info.ts';
@@ -90,18 +91,7 @@ export class Scheduler {
     const cfg = resolveConfiguration(o.config);
     this.cache = new SchedulerCache(o.clock, o.assumedPodTTLMs ?? 0);
     this.decisions = new DecisionStore(o.explainCapacity ?? 500, undefined, undefined, (totals) => this.scoreBuffers.give(totals));
-    this.listers = {
-      podDisruptionBudgets: () => [],
-      priorityClasses: () => [],
-      workloadSelectorsFor: () => undefined,
-      persistentVolumeClaim: () => undefined,
-      persistentVolume: () => undefined,
-      persistentVolumes: () => [],
-      storageClass: () => undefined,
-      namespaceLabels: () => undefined,
-      pod: (ns, name) => this.pods.get(`${ns}/${name}`),
-      ...o.listers,
-    };
+    this.listers = emptyListers({ pod: (ns, name) => this.pods.get(`${ns}/${name}`), ...o.listers });
     this.events = o.events ?? newEventSink(o.client, o.clock, this.log);
     for (const profile of cfg.profiles) {
       const fwk = new Framework({

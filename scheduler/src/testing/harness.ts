@@ -13,7 +13,7 @@ import type { NodeInfo } from '../framework/node-info.ts';
 import { newPodInfo } from '../framework/pod-info.ts';
 import type { PodInfo } from '../framework/pod-info.ts';
 import { SUCCESS } from '../framework/status.ts';
-import { emptyListers } from './test-framework.ts';
+import { emptyListers } from '../framework/empty-listers.ts';
 import type { Status } from '../framework/status.ts';
 import type { Node, Pod } from '../types.ts';
 

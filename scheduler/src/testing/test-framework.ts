@@ -7,27 +7,12 @@ import { SchedulerCache } from '../cache/cache.ts';
 import { resolveProfile } from '../framework/config.ts';
 import type { KubeSchedulerProfile } from '../framework/config.ts';
 import { Framework } from '../framework/framework.ts';
+import { emptyListers } from '../framework/empty-listers.ts';
 import type { Listers } from '../framework/interfaces.ts';
 import { newPodInfo } from '../framework/pod-info.ts';
 import type { ScoreBuffers } from '../framework/score-buffers.ts';
 import { inTreeRegistry } from '../plugins/registry.ts';
 import type { Registry } from '../plugins/registry.ts';
-
-/** listers with nothing in them, but for the ones given */
-export function emptyListers(over: Partial<Listers> = {}): Listers {
-  return {
-    podDisruptionBudgets: () => [],
-    priorityClasses: () => [],
-    workloadSelectorsFor: () => undefined,
-    persistentVolumeClaim: () => undefined,
-    persistentVolume: () => undefined,
-    persistentVolumes: () => [],
-    storageClass: () => undefined,
-    namespaceLabels: () => undefined,
-    pod: () => undefined,
-    ...over,
-  };
-}
 
 export interface TestFrameworkOptions {
   profile?: KubeSchedulerProfile;
