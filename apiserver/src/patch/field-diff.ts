@@ -176,7 +176,7 @@ function compareItems(diff: Diff, bv: unknown[], av: unknown[], shape: ApplyFiel
     if (olds === undefined) {
       const at = bv[i];
       if (at !== undefined && isMap(at) && hasPlainKeys(at, keys) && sameKeyValues(at, ai, keys)) bi = at;
-      else olds = oldItems(bv, keys);
+      else olds = itemsByElement(bv, keys);
     }
     if (olds !== undefined) bi = olds.get(el);
     enter(diff, el);
@@ -192,21 +192,21 @@ function compareItems(diff: Diff, bv: unknown[], av: unknown[], shape: ApplyFiel
   diff.items.set(av, byElement);
   // every item paired by position, as many as before: the old ones keyed as the new ones
   if (olds === undefined && bv.length === av.length) return;
-  olds ??= oldItems(bv, keys);
+  olds ??= itemsByElement(bv, keys);
   // an item is a path of the set itself
   if (matched < olds.size) diff.vanished = true;
 }
 
-/** the old list's items by element (whole keys, each once, or give up) */
-function oldItems(bv: unknown[], keys: readonly string[]): Map<string, JsonMap> {
-  const olds = new Map<string, JsonMap>();
-  for (const bi of bv) {
-    if (!isMap(bi) || !hasPlainKeys(bi, keys)) throw GIVE_UP;
-    const el = keyElement(bi, keys);
-    if (olds.has(el)) throw GIVE_UP;
-    olds.set(el, bi);
+/** a keyed list's items by element, in list order (whole keys, each once, or give up) */
+function itemsByElement(list: unknown[], keys: readonly string[]): Map<string, JsonMap> {
+  const items = new Map<string, JsonMap>();
+  for (const item of list) {
+    if (!isMap(item) || !hasPlainKeys(item, keys)) throw GIVE_UP;
+    const el = keyElement(item, keys);
+    if (items.has(el)) throw GIVE_UP;
+    items.set(el, item);
   }
-  return olds;
+  return items;
 }
 
 /** whether two items with plain keys have the same key values (so the same element) */
@@ -242,12 +242,8 @@ function addValue(diff: Diff, v: unknown, shape: ApplyFieldShape): boolean {
     }
     const keys = shape.keys ?? [];
     if (keys.length === 0) throw GIVE_UP;
-    const byElement = new Map<string, JsonMap>();
-    for (const item of v) {
-      if (!isMap(item) || !hasPlainKeys(item, keys)) throw GIVE_UP;
-      const el = keyElement(item, keys);
-      if (byElement.has(el)) throw GIVE_UP;
-      byElement.set(el, item);
+    const byElement = itemsByElement(v, keys);
+    for (const [el, item] of byElement) {
       enter(diff, el);
       mark(diff);
       addMap(diff, item, shape.type);
