@@ -120,6 +120,18 @@ function deleteBody(o: DeleteBodyOptions): Record<string, unknown> {
   return body;
 }
 
+/** a request's body as sent: a string as it is, anything else as JSON */
+const payloadOf = (spec: RequestSpec): string | undefined => (spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body));
+
+/** a Retry-After header's seconds, when it is a number */
+function retryAfterOf(header: string | string[] | undefined): number | undefined {
+  const n = Number(header);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** how long to wait before retrying a 429: its Retry-After, else a second */
+const retryDelayMs = (retryAfter: number | undefined): number => (retryAfter !== undefined && retryAfter >= 0 ? retryAfter : 1) * 1000;
+
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const base = new URL(opts.server);
   const socketPath = opts.socketPath;
@@ -203,13 +215,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
 
   /** send, retrying 429s after their Retry-After; the caller reads the body */
   async function exchange(spec: RequestSpec): Promise<IncomingMessage> {
-    const payload = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    const payload = payloadOf(spec);
     for (let attempt = 0; ; attempt++) {
       const res = await send(spec, payload);
       if (res.statusCode !== 429 || attempt >= maxRetries) return res;
       res.resume();
-      const retryAfter = Number(res.headers['retry-after']);
-      await clock.sleep((Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1) * 1000, spec.signal);
+      await clock.sleep(retryDelayMs(retryAfterOf(res.headers['retry-after'])), spec.signal);
     }
   }
 
@@ -231,8 +242,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   }
 
   function failed(res: IncomingMessage, text: string, method: string): ApiError {
-    const ra = Number(res.headers['retry-after']);
-    return errorFromResponse(res.statusCode ?? 0, text, method, Number.isFinite(ra) ? ra : undefined);
+    return errorFromResponse(res.statusCode ?? 0, text, method, retryAfterOf(res.headers['retry-after']));
   }
 
   /**
@@ -241,7 +251,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
    * an answer outside 2xx its ApiError, an aborted request an AbortError.
    */
   async function whole(spec: RequestSpec): Promise<string> {
-    const payload = spec.body === undefined ? undefined : typeof spec.body === 'string' ? spec.body : JSON.stringify(spec.body);
+    const payload = payloadOf(spec);
     const path = basePath + spec.path + queryString(spec.query ?? {});
     let h = headers;
     if (spec.accept !== undefined || payload !== undefined) {
@@ -258,10 +268,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         if (err instanceof TypeError) throw err;
         throw failure(503, 'ServiceUnavailable', `${spec.method} "${base.origin}${path}": ${(err as Error).message}`);
       }
-      const ra = Number(res.headers.get('retry-after'));
-      const retryAfter = res.headers.has('retry-after') && Number.isFinite(ra) ? ra : undefined;
+      const retryAfter = retryAfterOf(res.headers.get('retry-after'));
       if (res.statusCode === 429 && attempt < maxRetries) {
-        await clock.sleep((retryAfter !== undefined && retryAfter >= 0 ? retryAfter : 1) * 1000, spec.signal);
+        await clock.sleep(retryDelayMs(retryAfter), spec.signal);
         continue;
       }
       const text = res.body.toString('utf8');
