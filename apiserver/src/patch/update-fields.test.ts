@@ -268,6 +268,25 @@ const withMeta = (content: JsonMap, apiVersion?: string): KubeObject => {
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
 
+/** scenarios whose last write is one of `write`, on an object of any kind with one of
+ *  `flawsOf`, after at most `historyMax` earlier writes (ordinary ones or like the last),
+ *  with `spoiled` managedFields and no hand-written entries */
+function lastWriteScenario(write: fc.Arbitrary<Scenario['write']>, flawsOf: readonly Flaw[], historyMax: number, spoiled: fc.Arbitrary<Perturb[]>): fc.Arbitrary<Scenario> {
+  return fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.constantFrom(...flawsOf)).chain(([k, flaw]) =>
+    fc.record({
+      kind: fc.constant(k),
+      base: kindsWith.get(flaw)![k]!.object,
+      history: fc.array(fc.oneof(writeArb, write), { maxLength: historyMax }),
+      extra: fc.constant<ManagedFieldsEntry[]>([]),
+      spoiled,
+      shuffle: fc.boolean(),
+      write,
+      given: fc.constantFrom('none', 'same'),
+      apiVersion: fc.constantFrom(undefined, 'v1'),
+    }),
+  );
+}
+
 /** the old object made by the scenario's writes, its last write, and that write's arguments */
 function scenarioObjects(s: Scenario) {
   const type = kinds[s.kind]!.type;
@@ -329,19 +348,7 @@ describe('managedFieldsAfterUpdate', () => {
   it('agrees on writes that only change values, mostly the writer\'s own (a Lease renewal, a heartbeat)', () => {
     const tweak = fc.oneof({ weight: 5, arbitrary: editArb.map((e) => ({ ...e, op: 'tweak' as const })) }, { weight: 1, arbitrary: editArb });
     const valueWrite: fc.Arbitrary<Scenario['write']> = fc.record({ manager: fc.constantFrom('a', 'a', 'b'), subresource: fc.constantFrom(undefined, 'status'), edits: fc.array(tweak, { minLength: 1, maxLength: 4 }) });
-    const valueScenario: fc.Arbitrary<Scenario> = fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.constantFrom(...flaws)).chain(([k, flaw]) =>
-      fc.record({
-        kind: fc.constant(k),
-        base: kindsWith.get(flaw)![k]!.object,
-        history: fc.array(fc.oneof(writeArb, valueWrite), { maxLength: 2 }),
-        extra: fc.constant<ManagedFieldsEntry[]>([]),
-        spoiled: fc.oneof({ weight: 3, arbitrary: fc.constant<Perturb[]>([]) }, { weight: 2, arbitrary: fc.array(perturbArb, { maxLength: 2 }) }),
-        shuffle: fc.boolean(),
-        write: valueWrite,
-        given: fc.constantFrom('none', 'same'),
-        apiVersion: fc.constantFrom(undefined, 'v1'),
-      }),
-    );
+    const valueScenario = lastWriteScenario(valueWrite, flaws, 2, fc.oneof({ weight: 3, arbitrary: fc.constant<Perturb[]>([]) }, { weight: 2, arbitrary: fc.array(perturbArb, { maxLength: 2 }) }));
     fc.assert(fc.property(valueScenario, checkScenario), { numRuns: 3000 });
   });
 
@@ -353,19 +360,7 @@ describe('managedFieldsAfterUpdate', () => {
       { weight: 1, arbitrary: editArb },
     );
     const growWrite: fc.Arbitrary<Scenario['write']> = fc.record({ manager: fc.constantFrom('a', 'b', 'kubelet'), subresource: fc.constantFrom(undefined, 'status', 'scale'), edits: fc.array(grow, { minLength: 1, maxLength: 4 }) });
-    const growScenario: fc.Arbitrary<Scenario> = fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.constantFrom('none', 'none', 'none', 'duplicate keys', 'missing keys', 'all')).chain(([k, flaw]) =>
-      fc.record({
-        kind: fc.constant(k),
-        base: kindsWith.get(flaw as Flaw)![k]!.object,
-        history: fc.array(fc.oneof(writeArb, growWrite), { maxLength: 3 }),
-        extra: fc.constant<ManagedFieldsEntry[]>([]),
-        spoiled: fc.oneof({ weight: 4, arbitrary: fc.constant<Perturb[]>([]) }, { weight: 1, arbitrary: fc.array(perturbArb, { maxLength: 1 }) }),
-        shuffle: fc.boolean(),
-        write: growWrite,
-        given: fc.constantFrom('none', 'same'),
-        apiVersion: fc.constantFrom(undefined, 'v1'),
-      }),
-    );
+    const growScenario = lastWriteScenario(growWrite, ['none', 'none', 'none', 'duplicate keys', 'missing keys', 'all'], 3, fc.oneof({ weight: 4, arbitrary: fc.constant<Perturb[]>([]) }, { weight: 1, arbitrary: fc.array(perturbArb, { maxLength: 1 }) }));
     fc.assert(fc.property(growScenario, checkScenario), { numRuns: 3000 });
   });
 
