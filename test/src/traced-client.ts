@@ -38,9 +38,9 @@ export function traceClient(inner: Client, component: string, clock: Clock, trac
   let droppedEvents = 0;
   // what a dropped Event write answers: the object as sent, as if stored (or its metadata,
   // when the write asked for that)
-  const metadataOnly = (opts: { answer?: 'metadata' } | undefined, obj: KubeObject): KubeObject =>
+  const metadataOnly = (opts: { answer?: 'metadata' | 'shared' } | undefined, obj: KubeObject): KubeObject =>
     opts?.answer === 'metadata' ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata } : obj;
-  const fakeStored = <T extends KubeObject>(obj: T, opts: { answer?: 'metadata' } | undefined): never =>
+  const fakeStored = <T extends KubeObject>(obj: T, opts: { answer?: 'metadata' | 'shared' } | undefined): never =>
     metadataOnly(opts, { ...obj, metadata: { ...obj.metadata, resourceVersion: '1', uid: `dropped-event-${++droppedEvents}` } }) as never;
   const sleepFor = async (ms: number): Promise<void> => {
     await clock.sleep(ms);

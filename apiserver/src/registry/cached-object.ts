@@ -73,7 +73,7 @@ export class CachedObject {
    * into its own metadata (splicesIntoOwnMetadata): it goes first there, as in the JSON.
    */
   adopt(parsed: KubeObject, wellTyped = false): void {
-    parsed.metadata = { resourceVersion: String(this.modRevision), ...parsed.metadata };
+    leadWithResourceVersion(parsed, this.modRevision);
     this.parsed = parsed;
     this.adoptedWellTyped = wellTyped;
   }
@@ -113,6 +113,30 @@ export class CachedObject {
   at(revision: number): CachedObject {
     return new CachedObject(this.key, revision, this.createRevision, this.value);
   }
+}
+
+/** give `obj` a metadata whose first member is its resourceVersion `rev`, as parsing its
+ *  served JSON would: a new metadata object, unless it is so already (a write that answered
+ *  with the object it handed to the watch cache set it before the cache adopted it) */
+export function leadWithResourceVersion(obj: KubeObject, rev: number): void {
+  const rv = String(rev);
+  const meta = obj.metadata as Record<string, unknown> | undefined;
+  if (meta !== undefined) {
+    for (const k in meta) {
+      if (k === 'resourceVersion' && meta[k] === rv) return;
+      break;
+    }
+  }
+  // (a member-by-member copy: a spread after a first member takes V8's slow path)
+  const out: Record<string, unknown> = { resourceVersion: rv };
+  if (meta !== undefined) {
+    for (const k in meta) {
+      if (!Object.hasOwn(meta, k)) continue;
+      if (k === '__proto__') return void (obj.metadata = { resourceVersion: rv, ...obj.metadata });
+      if (k !== 'resourceVersion') out[k] = meta[k];
+    }
+  }
+  obj.metadata = out as KubeObject['metadata'];
 }
 
 export function withResourceVersion(value: string, rev: number): string {

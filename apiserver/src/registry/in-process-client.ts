@@ -13,7 +13,10 @@
 // queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and the stream
 // ends (the reflector relists), as a slow HTTP watcher would be cut off. A write with
 // `answer: 'metadata'` resolves to a PartialObjectMetadata holding the answer's own (private)
-// metadata: the registry's answer is made as for any write, nothing more is copied.
+// metadata: the registry's answer is made as for any write, nothing more is copied. An
+// update or patch with `answer: 'shared'` may resolve to the deep-frozen object its
+// watchers share (no copy); sending its unchanged parts back in the next update lets that
+// update borrow them from the stored state instead of copying them (see update.ts).
 import { apiVersionOf, failure, notFound } from '@kubesim/shared';
 import type {
   Client,
@@ -66,10 +69,11 @@ function userOf(identity: string | UserInfo | undefined): UserInfo {
   return { username: identity, groups };
 }
 
-type Ctx = { user: UserInfo; userAgent: string; dryRun?: boolean; fieldManager?: string; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'; namespace?: string };
+type Ctx = { user: UserInfo; userAgent: string; dryRun?: boolean; fieldManager?: string; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'; namespace?: string; answerShared?: boolean };
 
 function writeCtx(user: UserInfo, userAgent: string, opts: WriteOptions | undefined): Ctx {
   const ctx: Ctx = { user, userAgent };
+  if (opts?.answer === 'shared') ctx.answerShared = true;
   if (opts?.dryRun) ctx.dryRun = true;
   if (opts?.fieldManager) ctx.fieldManager = opts.fieldManager;
   if (opts?.fieldValidation) ctx.fieldValidation = opts.fieldValidation;

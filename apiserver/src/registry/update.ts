@@ -12,12 +12,13 @@
 // object with no finalizers removes it. The written object goes to the watch cache as it is
 // when nobody else holds it; the caller then gets a copy, or the object itself when it
 // reads nothing of the answer (a binding) or only sends its JSON (answerServedOnly).
-import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
+import { badRequest, conflict, deepFreeze, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
+import { borrowingCopy, mayBorrow, unborrowedPart } from './borrowing.ts';
 import type { CachedObject } from './cached-object.ts';
-import { rememberJson, toStoredValue } from './cached-object.ts';
+import { leadWithResourceVersion, rememberJson, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
 import type { OwnedInput } from './create.ts';
@@ -82,9 +83,13 @@ export async function guaranteedUpdate(
 export async function updateObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, input: unknown, ctx: UpdateContext & OwnedInput): Promise<UpdateResult> {
   const ns = core.namespaceFor(info, namespace);
   checkTypeMeta(info, input);
-  // our own copy of the body (the caller's object is never changed, unless given away), pruned
   const owned = !isTrusted(ctx.subresource);
-  if (owned) {
+  // an in-process caller's body may hold parts of the stored state it read (frozen): each
+  // attempt then copies the rest and borrows those (borrowingCopy), and prunes the rest
+  const borrows = owned && !ctx.owned && mayBorrow(info, ctx);
+  // otherwise our own copy of the body (the caller's object is never changed, unless
+  // given away), pruned
+  if (owned && !borrows) {
     if (!ctx.owned) input = clone(input);
     pruneUnknownFields(info, input as KubeObject, ctx);
   }
@@ -95,12 +100,13 @@ export async function updateObject(core: RegistryCore, info: ResourceInfo, names
   // applyUpdate changes what it is given. With a resourceVersion a lost race is a 409, so
   // it runs once and may have our copy; without one each attempt needs a fresh copy.
   const pinned = Boolean(input.metadata.resourceVersion);
-  let spare = owned && pinned ? input : undefined;
+  let spare = owned && pinned && !borrows ? input : undefined;
   for (let attempt = 0; ; attempt++) {
     const current = await core.readCurrent(info, ns, name);
     if (!current) {
       if (info.strategy.allowCreateOnUpdate && !ctx.subresource) {
         const obj = clone(input);
+        if (borrows) pruneUnknownFields(info, obj, ctx);
         obj.metadata.name = name;
         if (obj.metadata.resourceVersion) throw notFound(info.type.resource, info.type.group, name);
         try {
@@ -112,9 +118,22 @@ export async function updateObject(core: RegistryCore, info: ResourceInfo, names
       }
       throw notFound(info.type.resource, info.type.group, name);
     }
-    const desired = spare ?? clone(input);
-    spare = undefined;
-    const out = await applyUpdate(core, info, ns, name, current, desired, ctx, true);
+    let desired: KubeObject;
+    let borrowing = false;
+    if (borrows) {
+      // (warnings once, not once per retry)
+      const pruneCtx = attempt === 0 ? ctx : { ...ctx, warnings: [] };
+      const old = current.obj;
+      borrowing = Object.isFrozen(old);
+      if (borrowing) {
+        const copy = borrowingCopy(input, old);
+        desired = pruneUnknownFields(info, copy, pruneCtx, false, unborrowedPart(copy, old));
+      } else desired = pruneUnknownFields(info, clone(input), pruneCtx);
+    } else {
+      desired = spare ?? clone(input);
+      spare = undefined;
+    }
+    const out = await applyUpdate(core, info, ns, name, current, desired, ctx, true, borrowing);
     if (out !== 'conflict') return { object: out, created: false };
     if (pinned || attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
   }
@@ -211,6 +230,7 @@ export async function applyUpdate(
   desired: unknown,
   ctx: UpdateContext,
   ownsDesired = false,
+  desiredBorrows = false,
 ): Promise<KubeObject | 'conflict'> {
   checkTypeMeta(info, desired);
   // the stored state itself, shared (in the simulation deep-frozen by its watchers): only
@@ -235,7 +255,8 @@ export async function applyUpdate(
   // answer (answerOf). A status write borrows all but status (metadata one level down),
   // a main-resource write the old status.
   const frozen = Object.isFrozen(old);
-  let borrowed = false;
+  // (a borrowing copy's members that are old's: see borrowingCopy)
+  let borrowed = desiredBorrows;
   if (sub === 'status') {
     next = withStatus(old, (desired as unknown as Record<string, unknown>)['status'], frozen);
     borrowed = frozen;
@@ -247,9 +268,10 @@ export async function applyUpdate(
     next = desired as KubeObject & Record<string, unknown>;
     if (sub === undefined && info.strategy.hasStatus) {
       const st = (old as unknown as Record<string, unknown>)['status'];
-      borrowed = frozen && st !== undefined && !info.strategy.prepareForUpdate;
+      const borrowStatus = frozen && st !== undefined && !info.strategy.prepareForUpdate;
+      borrowed ||= borrowStatus;
       if (st === undefined) delete next['status'];
-      else next['status'] = borrowed ? st : clone(st);
+      else next['status'] = borrowStatus ? st : clone(st);
     }
     if (sub === undefined) info.strategy.prepareForUpdate?.(next, old);
   }
@@ -289,7 +311,7 @@ export async function applyUpdate(
   throwIfInvalid(info, name, causes);
 
   // nothing changed: no write, the resourceVersion stays
-  if (sameAsStored(next, old)) return current.toObject();
+  if (sameAsStored(next, old)) return ctx.answerShared ? current.shared() : current.toObject();
 
   let alloc: Allocation | undefined;
   if (isService && sub === undefined) {
@@ -322,7 +344,7 @@ export async function applyUpdate(
   // the watchers may take `next` itself (from here on it is never changed): the caller
   // then gets a copy
   const primed = core.primeWatchers(info, key, value, next, wellTyped, ownsDesired);
-  const answer = primed !== next ? answerOf(next, old, borrowed) : ctx.answerUnused || ctx.answerServedOnly ? undefined : clone(next);
+  const answer = primed !== next ? answerOf(next, old, borrowed) : ctx.answerUnused || ctx.answerServedOnly || ctx.answerShared ? undefined : clone(next);
   const res = await core.store.txn({
     compare: [{ key, modRevision: current.modRevision }],
     success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
@@ -337,6 +359,21 @@ export async function applyUpdate(
     // the watchers' object, not to be changed: its JSON is remembered as it is (for a
     // caller that sends it)
     if (ctx.answerServedOnly) rememberJson(next, value, res.revision);
+    // a caller that reads it reads its resourceVersion: set as the watch cache sets it when
+    // it adopts the object (which may not have happened yet, and then finds it set), and
+    // frozen as the watchers will have it
+    if (ctx.answerShared) {
+      // (the watch cache may have given it to the event of an earlier write of the same
+      // value, with that write's resourceVersion: the caller gets a copy then)
+      const stamped = next.metadata.resourceVersion;
+      if (stamped !== undefined && stamped !== String(res.revision)) {
+        const copy = clone(next);
+        copy.metadata.resourceVersion = String(res.revision);
+        return copy;
+      }
+      leadWithResourceVersion(next, res.revision);
+      deepFreeze(next);
+    }
     return next;
   }
   answer.metadata.resourceVersion = String(res.revision);

@@ -195,7 +195,9 @@ export class WatchCache {
       const replaced = bucket.get(ev.key);
       if (replaced && ev.prev && replaced.modRevision === ev.prev.modRevision) ev.prev = replaced;
       const primed = this.primed.get(ev.key);
-      if (ev.type === 'put' && primed && primed.value === ev.object.value) {
+      // (an object a write answered, shared, carries its own write's resourceVersion: an
+      // earlier write of the same value does not take it)
+      if (ev.type === 'put' && primed && primed.value === ev.object.value && !stampedOtherwise(primed.obj, ev.object.modRevision)) {
         this.primed.delete(ev.key);
         ev.object.adopt(primed.obj, primed.wellTyped);
       }
@@ -357,4 +359,10 @@ export class WatchCache {
     for (const s of this.subscribers.values()) n += s.size;
     return n;
   }
+}
+
+/** whether a primed object already carries a resourceVersion other than `rev` */
+function stampedOtherwise(obj: KubeObject, rev: number): boolean {
+  const rv = obj.metadata?.resourceVersion;
+  return rv !== undefined && rv !== String(rev);
 }

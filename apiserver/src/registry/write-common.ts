@@ -25,6 +25,9 @@ export interface WriteContext {
    *  which must then not be changed, instead of a copy. Only such a write remembers its
    *  answer's JSON (rememberJson): other callers (in process) never ask for it */
   answerServedOnly?: boolean;
+  /** the caller only reads the answer (the in-process client's `answer: 'shared'`): an
+   *  update may answer with the deep-frozen object its watchers share instead of a copy */
+  answerShared?: boolean;
 }
 
 /** the manager an Update entry is recorded under: the fieldManager parameter, else the
@@ -69,11 +72,13 @@ export function checkNamespaceMatches(obj: KubeObject, namespace: string | undef
  * nothing under Ignore; unless refused, they are dropped, since Kubernetes' typed objects
  * cannot hold them. Returns the object to go on with: `obj`, or with `shared` (obj may
  * share parts with a stored state, which must not change) a pruned copy when it had any.
+ * `scanned`: where to look, when parts of `obj` are known to hold none (borrowed parts of
+ * the stored state, see borrowing.ts): `obj` without them, the rest shared.
  */
-export function pruneUnknownFields<T extends KubeObject>(info: ResourceInfo, obj: T, ctx: WriteContext, shared = false): T {
+export function pruneUnknownFields<T extends KubeObject>(info: ResourceInfo, obj: T, ctx: WriteContext, shared = false, scanned: unknown = obj): T {
   const schema = info.definition?.schema;
   if (!schema) return obj;
-  const paths = findUnknownFieldPaths(schema, obj);
+  const paths = findUnknownFieldPaths(schema, scanned);
   if (paths.length === 0) return obj;
   const unknown = paths.map(formatFieldPath);
   if (ctx.fieldValidation === 'Strict') throw strictDecodingError(info.type, unknown);

@@ -253,7 +253,7 @@ export class NodeAgent {
     if (this.#lease) {
       const next: Lease = { ...this.#lease, spec: { ...this.#lease.spec, holderIdentity: this.name, renewTime: formatMicroTime(now) } };
       try {
-        this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE }));
+        this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE, answer: 'shared' }));
         return;
       } catch (err) {
         if (!isConflict(err) && !isNotFound(err)) throw err;
@@ -280,7 +280,7 @@ export class NodeAgent {
       }
     }
     const next: Lease = { ...current, spec: { ...current.spec, holderIdentity: this.name, leaseDurationSeconds: 40, renewTime: formatMicroTime(now) } };
-    this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE }));
+    this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE, answer: 'shared' }));
   }
 
   /** everything but the heartbeat time that the status is built from and may change

@@ -48,8 +48,13 @@ export interface WriteOptions extends NamespaceOption {
    *  g=meta.k8s.io;v=v1`), for a caller that reads nothing else of the answer (its
    *  resourceVersion, uid): less to encode, send and decode. For create, update and patch
    *  (subresources such as status too), whose promise then has that type; other calls
-   *  ignore it. A Status answer stays a Status, as Kubernetes answers it. */
-  answer?: 'metadata';
+   *  ignore it. A Status answer stays a Status, as Kubernetes answers it.
+   *  'shared': the whole object, for a caller that only reads it (and may send parts of
+   *  it back in its next write): in process it may be the deep-frozen object the watchers
+   *  of the write share, where a private copy would be made otherwise, and a later write
+   *  that sends its unchanged parts back lets the apiserver borrow them instead of copying
+   *  them. Over HTTP every answer is decoded afresh, so it changes nothing there. */
+  answer?: 'metadata' | 'shared';
 }
 
 /** options that ask a create, update or patch to answer a PartialObjectMetadata */

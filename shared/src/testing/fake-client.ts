@@ -17,6 +17,7 @@ import type { Status } from '../errors.ts';
 import type { Client, DeleteCallOptions, GetOptions, ListOptions, LogOptions, NamespaceOption, PatchOptions, UpdateOptions, WatchOptions, WatchStream, WriteAnswer, WriteOptions } from '../client/types.ts';
 import { WatchChannel } from '../client/watch-channel.ts';
 import { parseSelector } from '../meta/labels.ts';
+import { deepFreeze } from '../informer/store.ts';
 
 export type FakeVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 
@@ -38,8 +39,10 @@ interface Watcher {
 const clone = <T>(x: T): T => structuredClone(x);
 const typeKeyOf = (t: ResourceType): string => `${t.group}/${t.resource}`;
 
-/** a write's answer as its options ask: the object, or a PartialObjectMetadata of it */
+/** a write's answer as its options ask: the object, or a PartialObjectMetadata of it; a
+ *  'shared' answer deep-frozen, as the in-process apiserver may give it */
 function answerAs<T extends KubeObject, O extends WriteOptions>(obj: KubeObject, opts: O): WriteAnswer<T, O> {
+  if (opts.answer === 'shared') return deepFreeze(obj) as WriteAnswer<T, O>;
   return (opts.answer === 'metadata' ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata } : obj) as WriteAnswer<T, O>;
 }
 
