@@ -295,7 +295,7 @@ export async function applyUpdate(
   if (isService && sub === undefined) patchAllocatedServiceValues(next as unknown as Service, old as unknown as Service);
   if (info.type.group === '' && info.type.resource === 'pods' && sub === undefined) keepPodPriority(next, old);
   // well-typed: the schema passed here, so validation below need not parse it again
-  const wellTyped = defaulted(info, next, borrowed ? old : undefined);
+  const wellTyped = defaulted(info, next, borrowed ? old : undefined, current.wellTyped);
   if (info.strategy.usesGeneration && !deepEqual(specPart(next), specPart(old))) meta.generation = (oldMeta.generation ?? 0) + 1;
   if (!ctx.applied) {
     // an empty list is Kubernetes' way to reset them: the object then has none
@@ -454,12 +454,14 @@ function returnBorrowed(next: KubeObject, old: KubeObject): void {
 
 /** setDefaults on `next`; when it holds values borrowed from the frozen `old` and the
  *  defaulting writes into one (a TypeError), again over copies of them (defaulting is
- *  idempotent, so what it did before it stopped does not matter) */
-function defaulted(info: ResourceInfo, next: KubeObject, old: KubeObject | undefined): boolean {
+ *  idempotent, so what it did before it stopped does not matter). Nulls and types are
+ *  looked for only outside the borrowed values when `old` is a state this registry wrote
+ *  well-typed (`oldWellTyped`): they are its own, so well-typed and without nulls. */
+function defaulted(info: ResourceInfo, next: KubeObject, old: KubeObject | undefined, oldWellTyped: boolean): boolean {
   if (!info.definition) return false;
   if (old === undefined) return info.definition.setDefaults(next);
   try {
-    return info.definition.setDefaults(next);
+    return info.definition.setDefaults(next, oldWellTyped ? unborrowedPart(next, old) : next);
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
     returnBorrowed(next, old);

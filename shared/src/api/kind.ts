@@ -14,8 +14,11 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
   /** the object's shape; unknown fields pass through (the apiserver prunes or rejects per fieldValidation) */
   schema: z.ZodType<T>;
   /** fill in Kubernetes' defaults, in place (idempotent); true when the object is
-   *  well-typed (it passed the schema, so the defaults were applied) */
-  setDefaults(obj: T): boolean;
+   *  well-typed (it passed the schema, so the defaults were applied). `checked`: where to
+   *  look for nulls and check types, when the caller vouches for the rest of `obj` (members
+   *  of a stored state the registry wrote itself, well-typed and without nulls): `obj`
+   *  without them. When that part fails the type check, the whole object is checked. */
+  setDefaults(obj: T, checked?: unknown): boolean;
   /** causes for an invalid new object (field paths like `spec.replicas`); [] when valid.
    *  `wellTyped`: setDefaults returned true for this object and only well-typed values were
    *  set on it since (the registry's own fields), so the schema pass is not repeated */

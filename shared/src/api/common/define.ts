@@ -48,9 +48,10 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
   return {
     type,
     schema,
-    setDefaults(obj: T): boolean {
-      if (hasNullMember(obj)) dropNulls(obj);
-      if (!passesSchema(obj)) return false;
+    setDefaults(obj: T, checked: unknown = obj): boolean {
+      if (hasNullMember(checked)) dropNulls(obj);
+      // (a part that fails may only lack a required member the caller vouched for)
+      if (!(surelyWellTyped(checked) || passesSchema(obj))) return false;
       parts.defaults?.(obj);
       return true;
     },
