@@ -27,7 +27,7 @@ import type {
   PriorityClass,
   StorageClass,
 } from './types.ts';
-import { compileLabelSelector, matchesMapSelector } from './util/selectors.ts';
+import { newWorkloadSelectorsLister } from './workload-selectors-lister.ts';
 
 export interface StartSchedulerOptions {
   client: Client;
@@ -72,24 +72,10 @@ export async function startScheduler(o: StartSchedulerOptions): Promise<Schedule
   const storageClasses = inf(resources.storageclasses);
   const namespaces = inf(resources.namespaces);
 
-  const inNamespace = <T extends KubeObject>(i: SharedInformer<T>, ns: string): T[] => i.store.byIndex('namespace', ns);
   const listers: Listers = {
     podDisruptionBudgets: () => pdbs.store.list() as PodDisruptionBudget[],
     priorityClasses: () => priorityClasses.store.list() as PriorityClass[],
-    workloadSelectorsFor: (pod: Pod) => {
-      const ns = pod.metadata.namespace ?? 'default';
-      const labels = pod.metadata.labels;
-      const out: Record<string, string>[] = [];
-      for (const svc of inNamespace(services, ns)) {
-        const sel = svc.spec?.selector as Record<string, string> | undefined;
-        if (sel && Object.keys(sel).length > 0 && matchesMapSelector(sel, labels)) out.push(sel);
-      }
-      for (const w of [...inNamespace(replicaSets, ns), ...inNamespace(statefulSets, ns)]) {
-        const sel = w.spec?.selector as { matchLabels?: Record<string, string> } | undefined;
-        if (sel?.matchLabels && compileLabelSelector(sel)(labels)) out.push(sel.matchLabels);
-      }
-      return out;
-    },
+    workloadSelectorsFor: newWorkloadSelectorsLister(services.store, replicaSets.store, statefulSets.store),
     persistentVolumeClaim: (ns, name) => pvcs.store.get(`${ns}/${name}`) as PersistentVolumeClaim | undefined,
     persistentVolume: (name) => pvs.store.get(name) as PersistentVolume | undefined,
     persistentVolumes: () => pvs.store.list() as PersistentVolume[],

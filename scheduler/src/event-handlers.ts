@@ -3,13 +3,14 @@
 // queue. Example: a node's `status.allocatable` grows → UpdateNodeAllocatable, which
 // NodeResourcesFit registered for, so pods rejected with "Insufficient cpu" are retried;
 // a kubelet heartbeat (conditions only) → UpdateNodeCondition, which helps nobody here.
+// Parts are compared as JSON (jsonEqual), without serializing them: every kubelet status
+// write passes through here.
 
 import { ActionType } from './framework/interfaces.ts';
 import type { ClusterEvent, QueuedPodInfo } from './framework/interfaces.ts';
 import type { Framework } from './framework/framework.ts';
 import type { Node, Pod } from './types.ts';
-
-const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+import { jsonEqual as same } from './util/json-equal.ts';
 
 export function nodeUpdateActions(old: Node, cur: Node): number {
   let a = 0;
@@ -27,11 +28,14 @@ function requests(p: Pod): unknown {
   return [p.spec?.containers?.map((c) => c.resources?.requests), p.spec?.initContainers?.map((c) => c.resources?.requests), p.spec?.overhead];
 }
 
+/** the same requests in both versions (one spec object: a status write) */
+const sameRequests = (old: Pod, cur: Pod): boolean => old.spec === cur.spec || same(requests(old), requests(cur));
+
 /** an assigned pod changed: does it matter to pending pods? (0 = no) */
 export function assignedPodUpdateActions(old: Pod, cur: Pod): number {
   let a = 0;
   if (!same(old.metadata.labels, cur.metadata.labels)) a |= ActionType.UpdatePodLabel;
-  if (!same(requests(old), requests(cur))) a |= ActionType.UpdatePodScaleDown;
+  if (!sameRequests(old, cur)) a |= ActionType.UpdatePodScaleDown;
   if (!old.metadata.deletionTimestamp && cur.metadata.deletionTimestamp) a |= ActionType.UpdatePodOther;
   return a;
 }
@@ -41,7 +45,7 @@ export function unscheduledPodUpdateActions(old: Pod, cur: Pod): number {
   let a = 0;
   if (!same(old.spec?.tolerations, cur.spec?.tolerations)) a |= ActionType.UpdatePodToleration;
   if ((old.spec?.schedulingGates ?? []).length > 0 && (cur.spec?.schedulingGates ?? []).length === 0) a |= ActionType.UpdatePodSchedulingGatesEliminated;
-  if (!same(requests(old), requests(cur))) a |= ActionType.UpdatePodScaleDown;
+  if (!sameRequests(old, cur)) a |= ActionType.UpdatePodScaleDown;
   if (!same(old.metadata.labels, cur.metadata.labels)) a |= ActionType.UpdatePodLabel;
   if (!same(old.spec?.affinity, cur.spec?.affinity) || !same(old.spec?.nodeSelector, cur.spec?.nodeSelector) || !same(old.spec?.topologySpreadConstraints, cur.spec?.topologySpreadConstraints)) {
     a |= ActionType.UpdatePodOther;

@@ -14,7 +14,7 @@ import type { CycleState } from './framework/cycle-state.ts';
 import { newDiagnosis } from './framework/fit-error.ts';
 import type { Diagnosis } from './framework/fit-error.ts';
 import type { Framework, PluginScores } from './framework/framework.ts';
-import type { Scores, SnapshotLister } from './framework/interfaces.ts';
+import type { FilterPlugin, Scores, SnapshotLister } from './framework/interfaces.ts';
 import type { NodeInfo } from './framework/node-info.ts';
 import type { PodInfo } from './framework/pod-info.ts';
 import { Status, unresolvable } from './framework/status.ts';
@@ -129,7 +129,7 @@ export class ScheduleAlgorithm {
       nodes = all.filter((n) => names.has(n.name));
       a.diagnosis.absentNodesStatus = unresolvable(`node(s) didn't satisfy plugin(s) [${(pre.narrowedBy ?? []).join(' ')}]`);
     }
-    const err = this.findNodesThatPassFilters(fwk, state, pod, nodes, a);
+    const err = this.findNodesThatPassFilters(fwk, state, pod, nodes, filters, a);
     if (err) {
       a.failure = err;
       return a;
@@ -157,14 +157,15 @@ export class ScheduleAlgorithm {
     return a;
   }
 
-  private findNodesThatPassFilters(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], a: ScheduleAttempt): Status | undefined {
+  private findNodesThatPassFilters(fwk: Framework, state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[], filters: readonly FilterPlugin[], a: ScheduleAttempt): Status | undefined {
     const numAll = nodes.length;
     if (numAll === 0) return undefined;
     const toFind = numFeasibleNodesToFind(fwk.percentageOfNodesToScore ?? this.percentageOfNodesToScore, numAll);
     a.numNodesToFind = toFind;
     const start = this.nextStartNodeIndex % numAll;
     a.startIndex = start;
-    const filters = fwk.activeFilterPlugins(state);
+    // with no pod nominated anywhere, the nominated-pods pass has nothing to add on any node
+    const withNominated = fwk.hasNominatedPods();
     const statuses = a.diagnosis.nodeToStatus;
     const plugins = a.diagnosis.unschedulablePlugins;
     const found = this.found;
@@ -172,7 +173,7 @@ export class ScheduleAlgorithm {
     let processed = 0;
     for (let i = 0; i < numAll; i++) {
       const ni = nodes[(start + i) % numAll]!;
-      const st = fwk.runFilterPluginsWithNominatedPods(state, pod, ni, filters);
+      const st = withNominated ? fwk.runFilterPluginsWithNominatedPods(state, pod, ni, filters) : fwk.runFilterPlugins(state, pod, ni, filters);
       processed++;
       if (st.isSuccess()) {
         found[feasible++] = ni;

@@ -26,6 +26,7 @@ import type { ClusterEvent, EventSink, Listers } from './framework/interfaces.ts
 import { ActionType } from './framework/interfaces.ts';
 import { newPodInfo, podKey } from './framework/pod-info.ts';
 import type { PodInfo } from './framework/pod-info.ts';
+import { podInfoForUpdate } from './framework/pod-info-update.ts';
 import { Status } from './framework/status.ts';
 import { DecisionStore } from './explain/decision.ts';
 import { gatedExplanation } from './explain/decision.ts';
@@ -104,6 +105,7 @@ export class Scheduler {
         random: o.random,
         events: this.events,
         nominatedPodsForNode: (n) => this.queue.nominator.podsForNode(n),
+        anyNominatedPods: () => this.queue.nominator.size > 0,
         podInfo: (p) => this.podInfo(p),
         scoreBuffers: this.scoreBuffers,
       });
@@ -127,6 +129,16 @@ export class Scheduler {
     let pi = this.podInfos.get(pod);
     if (!pi) {
       pi = newPodInfo(pod, this.priorityOf(pod));
+      this.podInfos.set(pod, pi);
+    }
+    return pi;
+  }
+
+  /** the PodInfo for `pod`, a newer version of the pod whose PodInfo is `prev` (if it had one) */
+  private updatedPodInfo(prev: PodInfo | undefined, pod: Pod): PodInfo {
+    let pi = this.podInfos.get(pod);
+    if (!pi) {
+      pi = prev ? podInfoForUpdate(prev, pod, this.priorityOf(pod)) : newPodInfo(pod, this.priorityOf(pod));
       this.podInfos.set(pod, pi);
     }
     return pi;
@@ -185,7 +197,8 @@ export class Scheduler {
       this.onPodAdd(pod);
       return;
     }
-    const key = podKey(pod);
+    const prev = this.podInfos.get(old);
+    const key = prev?.key ?? podKey(pod); // the same name: reuse the string (its hash is cached)
     this.pods.set(key, pod);
     const nodeName = pod.spec?.nodeName;
     if (nodeName && isTerminal(pod)) {
@@ -200,12 +213,12 @@ export class Scheduler {
     if (nodeName) {
       const wasAssigned = !!old.spec?.nodeName;
       if (!wasAssigned) this.queue.delete(key, true);
-      this.cache.addOrUpdatePod(this.podInfo(pod), nodeName);
+      this.cache.addOrUpdatePod(this.updatedPodInfo(prev, pod), nodeName);
       const actions = wasAssigned ? assignedPodUpdateActions(old, pod) : ActionType.Add;
       if (actions) this.moveAll({ resource: 'AssignedPod', actions, label: wasAssigned ? 'AssignedPodUpdate' : 'AssignedPodAdd' });
     } else if (this.frameworkFor(pod)) {
       if (pod.metadata.deletionTimestamp) this.queue.delete(key);
-      else if (!this.cache.isAssumed(podRef(pod))) this.queue.update(this.podInfo(pod), unscheduledPodUpdateActions(old, pod), old.status?.nominatedNodeName);
+      else if (!this.cache.isAssumed(podRef(pod))) this.queue.update(this.updatedPodInfo(prev, pod), unscheduledPodUpdateActions(old, pod), old.status?.nominatedNodeName);
     }
   }
 

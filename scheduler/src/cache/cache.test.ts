@@ -123,6 +123,32 @@ describe('SchedulerCache', () => {
     expect(c.get('n1')!.pods).toHaveLength(1);
   });
 
+  it('keeps the node generation for a heartbeat, and moves it for a change a plugin reads', () => {
+    const c = new SchedulerCache(new VirtualClock());
+    const node = makeNode('n1', { images: [{ names: ['web:1'], sizeBytes: 10 }] });
+    const ni = c.addNode(node);
+    const before = ni.generation;
+    const beat = { ...node, status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] } } as typeof node;
+    expect(c.updateNode(beat)).toBe(ni);
+    expect(ni.node).toBe(beat);
+    expect(ni.generation).toBe(before);
+    expect(ni.imageStates.get('web:1')!.nodes.size).toBe(1);
+    const changes: Array<[string, typeof node]> = [
+      ['label', makeNode('n1', { labels: { disk: 'ssd' }, images: [{ names: ['web:1'], sizeBytes: 10 }] })],
+      ['taint', makeNode('n1', { taints: [{ key: 'k', effect: 'NoSchedule' }], images: [{ names: ['web:1'], sizeBytes: 10 }] })],
+      ['allocatable', makeNode('n1', { cpu: '8', images: [{ names: ['web:1'], sizeBytes: 10 }] })],
+      ['images', makeNode('n1')],
+    ];
+    for (const [what, next] of changes) {
+      const g = ni.generation;
+      c.updateNode(next);
+      expect(ni.node, what).toBe(next);
+      expect(ni.generation, what).toBeGreaterThan(g);
+    }
+    expect(ni.imageStates.size).toBe(0);
+    expect(ni.allocatable.milliCPU).toBe(4000);
+  });
+
   it('tracks how many nodes have each image', () => {
     const c = new SchedulerCache(new VirtualClock());
     c.addNode(makeNode('n1', { images: [{ names: ['web:1'], sizeBytes: 10 }] }));

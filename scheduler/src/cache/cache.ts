@@ -118,7 +118,12 @@ export class SchedulerCache implements SnapshotLister {
     return ni;
   }
 
+  /** A new version of a node: one that only a heartbeat or a condition changed (see
+   *  sameNodeForScheduling) replaces the old object, with no new generation and no entry
+   *  in the change log, so per-node caches stay valid. */
   updateNode(node: Node): NodeInfo {
+    const ni = this.nodeInfos.get(node.metadata.name ?? '');
+    if (ni?.replaceNode(node)) return ni;
     return this.addNode(node);
   }
 

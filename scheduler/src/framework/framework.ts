@@ -53,6 +53,8 @@ export interface FrameworkOptions {
   random: Random;
   events: EventSink;
   nominatedPodsForNode: (nodeName: string) => readonly PodInfo[];
+  /** is any pod nominated to any node? (absent: assume so and look node by node) */
+  anyNominatedPods?: () => boolean;
   podInfo: (pod: Pod) => PodInfo;
   /** where runScorePlugins takes its numbers from (shared by a scheduler's profiles) */
   scoreBuffers?: ScoreBuffers;
@@ -94,6 +96,8 @@ export class Framework implements Handle {
   readonly preBindPlugins: PreBindPlugin[];
   readonly bindPlugins: BindPlugin[];
   readonly postBindPlugins: PostBindPlugin[];
+  /** false when no pod is nominated anywhere: Filter then needs no nominated-pods pass */
+  readonly hasNominatedPods: () => boolean;
 
   private readonly nominated: (nodeName: string) => readonly PodInfo[];
   private readonly podInfoOf: (pod: Pod) => PodInfo;
@@ -109,6 +113,7 @@ export class Framework implements Handle {
     this.random = o.random;
     this.events = o.events;
     this.nominated = o.nominatedPodsForNode;
+    this.hasNominatedPods = o.anyNominatedPods ?? (() => true);
     this.podInfoOf = o.podInfo;
     this.scoreBuffers = o.scoreBuffers ?? new ScoreBuffers();
     this.waitingPods = new WaitingPods(o.clock);

@@ -3,11 +3,13 @@
 // non-zero requested resources, host ports in use, pods with (anti-)affinity, and the
 // images present. Example: a 4-CPU node with pods of 500m and (no request) has
 // requested.milliCPU = 500 and nonZeroRequested.milliCPU = 600. `generation` increases
-// on every change that can alter a scheduling decision; `replacePod` swaps in a newer
-// version of a pod that differs only elsewhere (its status, say) and keeps it. `clone()` gives an independent copy for what-if evaluation
-// (nominated pods, preemption dry runs); plugins must not mutate a NodeInfo they are given.
+// on every change that can alter a scheduling decision; `replacePod` and `replaceNode`
+// swap in a newer version of a pod or of the Node that differs only elsewhere (a status
+// write, a heartbeat) and keep it. `clone()` gives an independent copy for what-if
+// evaluation (nominated pods, preemption dry runs); plugins must not mutate a NodeInfo.
 
 import type { Node } from '../types.ts';
+import { jsonEqual } from '../util/json-equal.ts';
 import { hasAffinity } from './pod-info.ts';
 import type { HostPort, PodInfo } from './pod-info.ts';
 import { nodeAllocatable, Resource } from './resources.ts';
@@ -72,6 +74,19 @@ function swapPod(arr: PodInfo[], old: PodInfo, pi: PodInfo): void {
   if (j >= 0) arr[j] = pi;
 }
 
+/**
+ * Do two versions of a Node look the same to every plugin? Same name, labels, spec (taints,
+ * unschedulable), allocatable and capacity, and images; the rest (conditions, heartbeat
+ * times, addresses) no plugin reads.
+ */
+export function sameNodeForScheduling(a: Node, b: Node): boolean {
+  if (a === b) return true;
+  if (a.metadata.name !== b.metadata.name || !jsonEqual(a.metadata.labels, b.metadata.labels) || !jsonEqual(a.spec, b.spec)) return false;
+  const sa = a.status;
+  const sb = b.status;
+  return jsonEqual(sa?.allocatable, sb?.allocatable) && jsonEqual(sa?.capacity, sb?.capacity) && jsonEqual(sa?.images, sb?.images);
+}
+
 let generationCounter = 0;
 export function nextGeneration(): number {
   return ++generationCounter;
@@ -100,6 +115,14 @@ export class NodeInfo {
     this.node = node;
     this.allocatable = nodeAllocatable(node.status?.allocatable ?? node.status?.capacity);
     this.generation = nextGeneration();
+  }
+
+  /** Swap in a newer version of the Node that sameNodeForScheduling finds equal to the
+   *  current one, without a new generation; false (and nothing changed) otherwise. */
+  replaceNode(node: Node): boolean {
+    if (!this.node || !sameNodeForScheduling(this.node, node)) return false;
+    this.node = node;
+    return true;
   }
 
   addPod(pi: PodInfo): void {

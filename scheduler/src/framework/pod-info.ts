@@ -1,7 +1,8 @@
 // PodInfo: a pod plus everything the plugins would otherwise recompute per node — its
 // requests (plain and non-zero), host ports, priority and parsed pod (anti-)affinity
 // terms. Built once per pod object (objects are immutable, so a new version of a pod is
-// a new PodInfo). `newPodInfo(pod, priority)`; `podKey(pod)` is `namespace/name`.
+// a new PodInfo; pod-info-update.ts carries over the parts a version did not change).
+// `newPodInfo(pod, priority)`; `podKey(pod)` is `namespace/name`.
 // Affinity terms follow Kubernetes: no `namespaces` and no `namespaceSelector` means the
 // pod's own namespace; `matchLabelKeys`/`mismatchLabelKeys` add In/NotIn requirements
 // with the incoming pod's own label values.
@@ -153,11 +154,12 @@ function sameLabels(a: Labels, b: Labels): boolean {
 export function sameContribution(a: PodInfo, b: PodInfo): boolean {
   if (a === b) return true;
   if (a.key !== b.key || a.uid !== b.uid || a.priority !== b.priority) return false;
-  if (!a.requests.equals(b.requests) || !a.nonZeroRequests.equals(b.nonZeroRequests)) return false;
+  // (a PodInfo made by podInfoForUpdate shares its parts with the last one: checked first)
+  if ((a.requests !== b.requests && !a.requests.equals(b.requests)) || (a.nonZeroRequests !== b.nonZeroRequests && !a.nonZeroRequests.equals(b.nonZeroRequests))) return false;
   const ma = a.pod.metadata;
   const mb = b.pod.metadata;
   if ((ma.deletionTimestamp ?? '') !== (mb.deletionTimestamp ?? '') || !sameLabels(ma.labels, mb.labels)) return false;
-  if (a.hostPorts.length !== b.hostPorts.length || a.hostPorts.some((p, i) => p.ip !== b.hostPorts[i]!.ip || p.port !== b.hostPorts[i]!.port || p.protocol !== b.hostPorts[i]!.protocol)) return false;
+  if (a.hostPorts !== b.hostPorts && (a.hostPorts.length !== b.hostPorts.length || a.hostPorts.some((p, i) => p.ip !== b.hostPorts[i]!.ip || p.port !== b.hostPorts[i]!.port || p.protocol !== b.hostPorts[i]!.protocol))) return false;
   const aa = a.pod.spec?.affinity;
   const ab = b.pod.spec?.affinity;
   return aa === ab || (aa !== undefined && ab !== undefined && JSON.stringify(aa) === JSON.stringify(ab));

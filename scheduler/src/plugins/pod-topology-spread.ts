@@ -8,7 +8,8 @@
 // pods selected by a Service/ReplicaSet/StatefulSet and without constraints of their own):
 // raw = Σ count × log(domains + 2) + (maxSkew − 1); normalized 100 × (max + min − raw) / max,
 // so emptier domains win. Simplification: minDomains, matchLabelKeys, nodeAffinityPolicy
-// and nodeTaintsPolicy are honoured; label selectors of workloads are matchLabels only.
+// and nodeTaintsPolicy are honoured; label selectors of workloads are matchLabels only
+// (merged in workload-selector.ts).
 // Cost: counting matching pods is O(pods) per cycle, as in Kubernetes; kubesim remembers
 // each node's counts per selector, and each domain's sum, until a node changes
 // (NodeInfo.generation), so a cycle recounts only the nodes the cache logged as changed
@@ -37,6 +38,7 @@ import type { LabelMatcher } from '../util/selectors.ts';
 import { doNotScheduleTaints, findUntoleratedTaint } from '../util/taints.ts';
 import { MatchCountCache } from './topology-counts.ts';
 import type { NodeMatchCounts } from './topology-counts.ts';
+import { WorkloadSelectorMemo } from './workload-selector.ts';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
@@ -144,15 +146,6 @@ function toConstraint(c: TopologySpreadConstraint, pod: Pod, selector?: { matche
   };
 }
 
-/** a map selector as a matcher: every pair must match */
-function allPairsMatcher(pairs: readonly (readonly [string, string])[]): LabelMatcher {
-  return (l) => {
-    if (l === undefined) return false;
-    for (let i = 0; i < pairs.length; i++) if (l[pairs[i]![0]] !== pairs[i]![1]) return false;
-    return true;
-  };
-}
-
 function hasAllKeys(node: Node, constraints: readonly Constraint[]): boolean {
   const labels = node.metadata.labels;
   if (!labels) return constraints.length === 0;
@@ -181,20 +174,21 @@ export function newPodTopologySpread(args: PodTopologySpreadArgs, handle: Handle
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
   const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
 
+  const defaultsFor = {
+    DoNotSchedule: defaults.filter((c) => c.whenUnsatisfiable === 'DoNotSchedule'),
+    ScheduleAnyway: defaults.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway'),
+  };
+  const workloadSelectors = new WorkloadSelectorMemo();
   const constraintsFor = (pod: Pod, action: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] => {
     const own = pod.spec?.topologySpreadConstraints ?? [];
     if (own.length > 0) return own.filter((c) => c.whenUnsatisfiable === action).map((c) => toConstraint(c, pod));
-    const wanted = defaults.filter((c) => c.whenUnsatisfiable === action);
+    const wanted = defaultsFor[action];
     if (wanted.length === 0) return [];
     const selectors = handle.listers.workloadSelectorsFor(pod);
     if (!selectors || selectors.length === 0) return [];
-    const merged: Record<string, string> = {};
-    for (const s of selectors) Object.assign(merged, s);
-    const pairs = Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (pairs.length === 0) return [];
-    const matcher = allPairsMatcher(pairs);
-    const key = JSON.stringify(['workload', pairs]);
-    return wanted.map((c) => toConstraint(c, pod, { matcher, key }));
+    const selector = workloadSelectors.selectorFor(selectors);
+    if (!selector) return [];
+    return wanted.map((c) => toConstraint(c, pod, selector));
   };
   const matchCounts = new MatchCountCache();
   const countsOf = (c: Constraint, namespace: string): NodeMatchCounts => (c.counts ??= matchCounts.forSelector(c.countKey, c.selector, namespace));

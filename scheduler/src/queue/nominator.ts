@@ -59,6 +59,11 @@ export class Nominator {
     return this.nodeOf.get(key);
   }
 
+  /** how many pods are nominated (0: a cycle need not look for any, node by node) */
+  get size(): number {
+    return this.nodeOf.size;
+  }
+
   podsForNode(nodeName: string): readonly PodInfo[] {
     return this.byNode.get(nodeName) ?? EMPTY;
   }
