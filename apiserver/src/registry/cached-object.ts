@@ -139,6 +139,24 @@ export function leadWithResourceVersion(obj: KubeObject, rev: number): void {
   obj.metadata = out as KubeObject['metadata'];
 }
 
+/**
+ * The answer to a caller that only reads it (`answerShared`), when the write handed `obj`
+ * to the watch cache: `obj` itself with its resourceVersion set as the cache sets it when it
+ * adopts the object (which may not have happened yet, and then finds it set), deep-frozen
+ * as the watchers will have it. A copy when the cache gave it to the event of an earlier
+ * write of the same value already, with that write's resourceVersion.
+ */
+export function sharedAnswer(obj: KubeObject, rev: number): KubeObject {
+  const stamped = obj.metadata.resourceVersion;
+  if (stamped !== undefined && stamped !== String(rev)) {
+    const copy = clone(obj);
+    copy.metadata.resourceVersion = String(rev);
+    return copy;
+  }
+  leadWithResourceVersion(obj, rev);
+  return deepFreeze(obj);
+}
+
 export function withResourceVersion(value: string, rev: number): string {
   const i = value.indexOf(META);
   if (i < 0 || i > 400) {

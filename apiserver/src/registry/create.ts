@@ -11,7 +11,7 @@ import { alreadyExists, generateName, isAlreadyExists, resources } from '@kubesi
 import type { KubeObject, PriorityClass } from '@kubesim/shared';
 import { managedFieldsAfterUpdate } from '../patch/apply.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
-import { rememberJson, toStoredValue } from './cached-object.ts';
+import { rememberJson, sharedAnswer, toStoredValue } from './cached-object.ts';
 import { objectKey } from './keys.ts';
 import { admitPod, preparePodForCreate } from './kinds/pods.ts';
 import { admitPodPriority, admitPriorityClass } from './kinds/priority.ts';
@@ -98,8 +98,9 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     const key = objectKey(info.type, ns, name);
     const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
     const value = toStoredValue(obj);
-    // the watch cache may take the object itself when nobody else holds it afterwards
-    const handOver = ctx.owned === true && ctx.answerServedOnly === true;
+    // the watch cache may take the object itself when nobody changes it afterwards: it is
+    // ours (a copy, or a body given away) and the caller only sends or reads the answer
+    const handOver = ctx.answerShared === true || (ctx.owned === true && ctx.answerServedOnly === true);
     const parsed = core.primeWatchers(info, key, value, obj, wellTyped, handOver);
     const primed = parsed !== undefined;
     let res;
@@ -125,7 +126,7 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     if (parsed !== obj) meta.resourceVersion = String(res.revision);
     if (ctx.answerServedOnly) rememberJson(obj, value, res.revision);
     if (isNamespaces(info)) await ensureDefaultServiceAccount(core, name);
-    return obj;
+    return parsed === obj && ctx.answerShared ? sharedAnswer(obj, res.revision) : obj;
   }
 }
 

@@ -49,13 +49,21 @@ describe("createInProcessClient with answer: 'metadata'", () => {
     expect(again.metadata.resourceVersion).toBe(pod.metadata.resourceVersion);
   });
 
-  it("gives the caller metadata it may change without touching what is stored or watched", async () => {
+  it("gives the caller metadata that changing cannot touch what is stored or watched (it may be frozen)", async () => {
     const watch = client.watch(resources.configmaps, { namespace: 'default' });
     const answer = await client.create(resources.configmaps, { ...(makeConfigMap('m') as ConfigMap), metadata: { name: 'm', namespace: 'default', labels: { a: 'b' } } }, { answer: 'metadata' });
     const patched = await client.patch(resources.configmaps, 'm', { metadata: { labels: { c: 'd' } } }, { type: 'merge', namespace: 'default', answer: 'metadata' });
-    answer.metadata.labels!['a'] = 'changed';
-    patched.metadata.labels!['c'] = 'changed';
-    patched.metadata.name = 'other';
+    // (a shared answer is the watchers' own object, deep-frozen: writing into it throws)
+    const tryChange = (change: () => void): void => {
+      try {
+        change();
+      } catch (err) {
+        expect(err).toBeInstanceOf(TypeError);
+      }
+    };
+    tryChange(() => (answer.metadata.labels!['a'] = 'changed'));
+    tryChange(() => (patched.metadata.labels!['c'] = 'changed'));
+    tryChange(() => (patched.metadata.name = 'other'));
     const stored = await registry.get(resources.configmaps, 'm', { namespace: 'default' });
     expect(stored.metadata.labels).toEqual({ a: 'b', c: 'd' });
     expect(stored.metadata.name).toBe('m');

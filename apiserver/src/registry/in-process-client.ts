@@ -12,11 +12,11 @@
 // clone one before changing it. Events arrive through an unbounded-looking but capped
 // queue: a consumer more than `maxPendingEvents` behind gets an ERROR 410 and the stream
 // ends (the reflector relists), as a slow HTTP watcher would be cut off. A write with
-// `answer: 'metadata'` resolves to a PartialObjectMetadata holding the answer's own (private)
-// metadata: the registry's answer is made as for any write, nothing more is copied. An
-// update or patch with `answer: 'shared'` may resolve to the deep-frozen object its
-// watchers share (no copy); sending its unchanged parts back in the next update lets that
-// update borrow them from the stored state instead of copying them (see update.ts).
+// `answer: 'shared'` may resolve to the deep-frozen object the write's watchers share (no
+// copy); sending its unchanged parts back in the next update lets that update borrow them
+// from the stored state instead of copying them (see borrowing.ts). `answer: 'metadata'`
+// resolves to a PartialObjectMetadata around the metadata of such a shared answer (frozen
+// too; nothing more is copied).
 import { apiVersionOf, failure, notFound } from '@kubesim/shared';
 import type {
   Client,
@@ -73,7 +73,8 @@ type Ctx = { user: UserInfo; userAgent: string; dryRun?: boolean; fieldManager?:
 
 function writeCtx(user: UserInfo, userAgent: string, opts: WriteOptions | undefined): Ctx {
   const ctx: Ctx = { user, userAgent };
-  if (opts?.answer === 'shared') ctx.answerShared = true;
+  // (a metadata answer is made from the whole one: shared, its metadata is the watchers')
+  if (opts?.answer === 'shared' || opts?.answer === 'metadata') ctx.answerShared = true;
   if (opts?.dryRun) ctx.dryRun = true;
   if (opts?.fieldManager) ctx.fieldManager = opts.fieldManager;
   if (opts?.fieldValidation) ctx.fieldValidation = opts.fieldValidation;

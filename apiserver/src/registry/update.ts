@@ -12,13 +12,13 @@
 // object with no finalizers removes it. The written object goes to the watch cache as it is
 // when nobody else holds it; the caller then gets a copy, or the object itself when it
 // reads nothing of the answer (a binding) or only sends its JSON (answerServedOnly).
-import { badRequest, conflict, deepFreeze, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
+import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
 import { borrowingCopy, mayBorrow, unborrowedPart } from './borrowing.ts';
 import type { CachedObject } from './cached-object.ts';
-import { leadWithResourceVersion, rememberJson, toStoredValue } from './cached-object.ts';
+import { rememberJson, sharedAnswer, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
 import type { OwnedInput } from './create.ts';
@@ -359,22 +359,7 @@ export async function applyUpdate(
     // the watchers' object, not to be changed: its JSON is remembered as it is (for a
     // caller that sends it)
     if (ctx.answerServedOnly) rememberJson(next, value, res.revision);
-    // a caller that reads it reads its resourceVersion: set as the watch cache sets it when
-    // it adopts the object (which may not have happened yet, and then finds it set), and
-    // frozen as the watchers will have it
-    if (ctx.answerShared) {
-      // (the watch cache may have given it to the event of an earlier write of the same
-      // value, with that write's resourceVersion: the caller gets a copy then)
-      const stamped = next.metadata.resourceVersion;
-      if (stamped !== undefined && stamped !== String(res.revision)) {
-        const copy = clone(next);
-        copy.metadata.resourceVersion = String(res.revision);
-        return copy;
-      }
-      leadWithResourceVersion(next, res.revision);
-      deepFreeze(next);
-    }
-    return next;
+    return ctx.answerShared ? sharedAnswer(next, res.revision) : next;
   }
   answer.metadata.resourceVersion = String(res.revision);
   if (ctx.answerServedOnly) rememberJson(answer, value, res.revision);

@@ -102,7 +102,7 @@ export async function syncReplicaSet(ctx: ControllerContext, caches: ReplicaSetC
 async function updateReplicaSetStatus(ctx: ControllerContext, rs: ReplicaSet, status: NonNullable<ReplicaSet['status']>): Promise<void> {
   const namespace = rs.metadata.namespace ?? 'default';
   try {
-    await ctx.client.update(resources.replicasets, { ...rs, status }, { namespace, subresource: 'status' });
+    await ctx.client.update(resources.replicasets, { ...rs, status }, { namespace, subresource: 'status', answer: 'metadata' });
   } catch (err) {
     if (!isConflict(err)) throw err;
     const latest = await ctx.client.get(resources.replicasets, rs.metadata.name ?? '', { namespace });
@@ -252,7 +252,7 @@ async function createPod(ctx: ControllerContext, rs: ReplicaSet): Promise<void> 
     spec: structuredClone(template.spec ?? { containers: [] }),
   } as Pod;
   try {
-    const created = await ctx.client.create(resources.pods, pod, { namespace });
+    const created = await ctx.client.create(resources.pods, pod, { namespace, answer: 'shared' });
     ctx.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
   } catch (err) {
     if (isAlreadyExists(err)) return;

@@ -48,7 +48,8 @@ export interface WriteOptions extends NamespaceOption {
    *  g=meta.k8s.io;v=v1`), for a caller that reads nothing else of the answer (its
    *  resourceVersion, uid): less to encode, send and decode. For create, update and patch
    *  (subresources such as status too), whose promise then has that type; other calls
-   *  ignore it. A Status answer stays a Status, as Kubernetes answers it.
+   *  ignore it. A Status answer stays a Status, as Kubernetes answers it. In process the
+   *  metadata may be the deep-frozen one the write's watchers share (see 'shared').
    *  'shared': the whole object, for a caller that only reads it (and may send parts of
    *  it back in its next write): in process it may be the deep-frozen object the watchers
    *  of the write share, where a private copy would be made otherwise, and a later write
