@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { VirtualClock } from '@kubesim/shared';
 import { TimerQueue } from './timer-queue.ts';
+import type { QueuedTimer } from './timer-queue.ts';
 
 describe('TimerQueue', () => {
   it('runs entries in time then insertion order on a single clock timer', async () => {
@@ -40,5 +42,40 @@ describe('TimerQueue', () => {
     await clock.runUntilIdle();
     expect(ran).toBe(false);
     expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it('runs any mix of entries, cancellations and ties in (time, insertion) order', async () => {
+    const op = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('at' as const), time: fc.integer({ min: 0, max: 40 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 600 }), async (ops) => {
+        const clock = new VirtualClock(0);
+        const q = new TimerQueue(clock);
+        const armed: Array<{ time: number; timer: QueuedTimer; cancelled: boolean }> = [];
+        const seen: number[] = [];
+        for (const o of ops) {
+          if (o.kind === 'at') {
+            const id = armed.length;
+            armed.push({ time: o.time, timer: q.at(o.time, () => seen.push(id)), cancelled: false });
+          } else if (armed.length > 0) {
+            const a = armed[o.which % armed.length]!;
+            a.timer.cancel();
+            a.cancelled = true;
+          }
+        }
+        expect(q.size).toBe(armed.filter((a) => !a.cancelled).length);
+        await clock.runUntilIdle();
+        const expected = armed
+          .map((a, id) => ({ ...a, id }))
+          .filter((a) => !a.cancelled)
+          .sort((a, b) => a.time - b.time || a.id - b.id)
+          .map((a) => a.id);
+        expect(seen).toEqual(expected);
+        expect(q.size).toBe(0);
+      }),
+      { seed: 11, numRuns: 100 },
+    );
   });
 });

@@ -62,4 +62,24 @@ describe('equalIgnoreHash against canonical JSON', () => {
       { seed: 42, numRuns: 500 },
     );
   });
+
+  it('answers the same for deep-frozen templates, asked once or again (the remembered answer)', () => {
+    const deepFreeze = <T>(v: T): T => {
+      if (v && typeof v === 'object') {
+        for (const x of Object.values(v)) deepFreeze(x);
+        Object.freeze(v);
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(template, template, (a, b) => {
+        const expected = canonicalOf(strip(a)) === canonicalOf(strip(b));
+        const [fa, fb] = [deepFreeze(structuredClone(a)), deepFreeze(structuredClone(b))];
+        expect(equalIgnoreHash(fa, fb)).toBe(expected);
+        expect(equalIgnoreHash(fa, fb)).toBe(expected);
+        expect(equalIgnoreHash(fb, fa)).toBe(expected);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
 });

@@ -34,8 +34,21 @@ export function computePodTemplateHash(template: unknown, collisionCount?: numbe
  *  answer as comparing their canonical JSON without it, without building the strings) */
 export function equalIgnoreHash(a: unknown, b: unknown): boolean {
   if (!isRecord(a) || !isRecord(b)) return canonical(stripHash(a)) === canonical(stripHash(b));
-  return jsonEqual(withoutHashLabel(a), withoutHashLabel(b));
+  // informer objects are frozen: a sync asks the same of the same two templates again and again
+  const remember = Object.isFrozen(a) && Object.isFrozen(b);
+  let answers = remember ? answered.get(a) : undefined;
+  const known = answers?.get(b);
+  if (known !== undefined) return known;
+  const answer = jsonEqual(withoutHashLabel(a), withoutHashLabel(b));
+  if (remember) {
+    if (!answers) answered.set(a, (answers = new WeakMap()));
+    answers.set(b, answer);
+  }
+  return answer;
 }
+
+/** frozen template → frozen template → equalIgnoreHash of the two (frozen objects never change) */
+const answered = new WeakMap<object, WeakMap<object, boolean>>();
 
 type Rec = Record<string, unknown>;
 const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);

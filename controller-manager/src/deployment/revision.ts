@@ -47,10 +47,16 @@ export function newRSAnnotations(d: Deployment, rs: ReplicaSet, revision: number
   const replicas = d.spec?.replicas ?? 1;
   annotations[DESIRED_REPLICAS_ANNOTATION] = String(replicas);
   annotations[MAX_REPLICAS_ANNOTATION] = String(replicas + maxSurge);
-  const before = JSON.stringify(sortKeys(rs.metadata.annotations ?? {}));
-  return { annotations, changed: before !== JSON.stringify(sortKeys(annotations)) };
+  return { annotations, changed: !sameAnnotations(rs.metadata.annotations ?? {}, annotations) };
 }
 
-function sortKeys(o: Record<string, string>): [string, string][] {
-  return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+/** the same keys with the same values, in any order (checked on every sync: no sorting) */
+function sameAnnotations(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
 }

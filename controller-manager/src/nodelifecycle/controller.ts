@@ -136,13 +136,16 @@ function stillQuiet(s: NodeLifecycleState, name: string): boolean {
   return health !== undefined && s.ctx.clock.now() - health.probeTimestamp <= q.graceMs;
 }
 
-/** a lease event of a quiet node: note the renewal; true if that is all a look would do */
+/** a lease event of a quiet node: note the renewal; true if that is all a look would do
+ *  (stillQuiet after the renewal, from the same lookups: one per renewal of every node) */
 function noteQuietRenewal(s: NodeLifecycleState, name: string, lease: LeaseObject): boolean {
   const q = s.quiet.get(name);
+  if (!q) return false;
   const health = s.health.get(name);
-  if (!q || !health || s.nodeInformer.store.get(name) !== q.node) return false;
-  observeLease(health, lease, s.ctx.clock.now());
-  return stillQuiet(s, name);
+  if (!health || s.nodeInformer.store.get(name) !== q.node) return false;
+  const now = s.ctx.clock.now();
+  observeLease(health, lease, now);
+  return now - health.probeTimestamp <= q.graceMs;
 }
 
 /** one look at one node: health, conditions, pods on a newly not-ready node, taints */

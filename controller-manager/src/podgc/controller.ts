@@ -10,6 +10,7 @@
 
 import { createWorkQueue, isNotFound, resources, runController } from '@kubesim/shared';
 import type { Node, Pod, ReconcileResult, SharedInformer } from '@kubesim/shared';
+import type { PodCondition } from './gc.ts';
 import type { ControllerContext, RunningController } from '../context.ts';
 import {
   ORPHAN_CONDITION,
@@ -75,14 +76,23 @@ async function gcPass(s: PodGCState): Promise<ReconcileResult> {
   const { client, clock } = ctx;
   const node = (name: string): Node | undefined => nodeInformer.store.get(name);
   let next = s.periodMs;
+  // the passes read one list of the cache, listed again only after a pass has waited for a
+  // write (while nothing awaits, no event can change the cache)
+  let listed: Pod[] | undefined;
+  const pods = (): Pod[] => (listed ??= podInformer.store.list());
+  const remove = async (pod: Pod, condition?: PodCondition): Promise<void> => {
+    listed = undefined;
+    await markFailedAndDeletePod(client, clock, pod, condition);
+  };
 
-  for (const pod of terminatedPodsToDelete(podInformer.store.list(), s.threshold)) await markFailedAndDeletePod(client, clock, pod);
-  for (const pod of terminatingPodsOnOutOfServiceNodes(podInformer.store.list(), node)) await markFailedAndDeletePod(client, clock, pod);
+  // (no more pods than the threshold: none of them can be terminated beyond it)
+  if (podInformer.store.size > s.threshold) for (const pod of terminatedPodsToDelete(pods(), s.threshold)) await remove(pod);
+  for (const pod of terminatingPodsOnOutOfServiceNodes(pods(), node)) await remove(pod);
 
-  const orphans = podsOnMissingNodes(podInformer.store.list(), (name) => node(name) !== undefined);
+  const orphans = podsOnMissingNodes(pods(), (name) => node(name) !== undefined);
   for (const name of s.missingSince.keys()) if (!orphans.has(name)) s.missingSince.delete(name);
   const now = clock.now();
-  for (const [nodeName, pods] of orphans) {
+  for (const [nodeName, onNode] of orphans) {
     const since = s.missingSince.get(nodeName) ?? now;
     s.missingSince.set(nodeName, since);
     const left = since + s.quarantineMs - now;
@@ -90,14 +100,15 @@ async function gcPass(s: PodGCState): Promise<ReconcileResult> {
       next = Math.min(next, left);
       continue;
     }
+    listed = undefined;
     if (await nodeExists(ctx, nodeName)) {
       s.missingSince.delete(nodeName);
       continue;
     }
-    for (const pod of pods) await markFailedAndDeletePod(client, clock, pod, ORPHAN_CONDITION);
+    for (const pod of onNode) await remove(pod, ORPHAN_CONDITION);
   }
 
-  for (const pod of unscheduledTerminatingPods(podInformer.store.list())) await markFailedAndDeletePod(client, clock, pod);
+  for (const pod of unscheduledTerminatingPods(pods())) await remove(pod);
   return { requeueAfter: next };
 }
 

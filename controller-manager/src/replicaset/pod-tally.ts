@@ -34,6 +34,9 @@ export interface PodCounts {
 
 interface Tally {
   value: string;
+  /** the namespace and controller uid `value` is made of */
+  namespace: string;
+  uid: string;
   members: Map<string, Pod>;
   questions: TallyQuestions | undefined;
   counts: PodCounts;
@@ -52,12 +55,23 @@ export class PodTallies {
 
   /** the pod under `key` is now `pod` (added or changed) */
   put(key: string, pod: Pod): void {
-    this.remove(key);
     const uid = controllerRef(pod)?.uid;
+    const namespace = pod.metadata.namespace ?? '';
+    const was = this.#where.get(key);
+    if (was && uid === was.uid && namespace === was.namespace) {
+      // the usual update (a status change): same tally, swap what the pod contributes
+      if (was.questions) {
+        count(was.counts, was.members.get(key)!, was.questions, -1);
+        count(was.counts, pod, was.questions, 1);
+      }
+      was.members.set(key, pod);
+      return;
+    }
+    this.remove(key);
     if (uid === undefined) return; // an orphan: no controller asks about it
-    const value = controllerIndexValue(pod.metadata.namespace ?? '', uid);
+    const value = controllerIndexValue(namespace, uid);
     let t = this.#tallies.get(value);
-    if (!t) this.#tallies.set(value, (t = { value, members: new Map(), questions: undefined, counts: zero() }));
+    if (!t) this.#tallies.set(value, (t = { value, namespace, uid, members: new Map(), questions: undefined, counts: zero() }));
     t.members.set(key, pod);
     if (t.questions) count(t.counts, pod, t.questions, 1);
     this.#where.set(key, t);

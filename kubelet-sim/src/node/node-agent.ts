@@ -63,9 +63,12 @@ export class NodeAgent {
   readonly #deps: NodeAgentDeps;
   #lease: Lease | undefined;
   #lastFingerprint = '';
-  /** what the last fingerprint was computed from (conditions revision, boot): while it
-   *  holds, the fingerprint cannot have changed and the status need not be rebuilt */
-  #lastFingerprintOf = '';
+  /** what the last fingerprint was computed from (conditions revision, boot; -1: nothing
+   *  yet): while they hold, the fingerprint cannot have changed and the status need not be
+   *  rebuilt. (Everything else it is built from is fixed — template, address, port — or
+   *  marks the status dirty when it changes — the images.) */
+  #lastFingerprintRevision = -1;
+  #lastFingerprintBoot = -1;
   #lastReport = Number.NEGATIVE_INFINITY;
   /** the heartbeat timers waiting (a Set: each one that fires leaves it without a copy) */
   #timers = new Set<QueuedTimer>();
@@ -189,7 +192,8 @@ export class NodeAgent {
     this.#lease ??= this.#leaseMayExist ? this.#deps.cachedLease?.(this.name) : undefined;
     this.#firstStatusDue = !saved.status?.conditions?.length;
     if (!this.#firstStatusDue) {
-      this.#lastFingerprintOf = this.#fingerprintInputs();
+      this.#lastFingerprintRevision = this.conditions.revision;
+      this.#lastFingerprintBoot = this.bootCount;
       this.#lastFingerprint = statusFingerprint(nodeStatus(this.template, this.facts()));
       this.#lastReport = this.#deps.timers.now();
     }
@@ -213,8 +217,8 @@ export class NodeAgent {
     ]);
     for (const r of results) if (r.status === 'rejected') throw r.reason;
     if (!this.running || boot !== this.bootCount) return;
-    this.#after(LEASE_RENEW_MS, () => this.#leaseLoop());
-    this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
+    this.#after(LEASE_RENEW_MS, this.#nextRenewal);
+    this.#after(STATUS_UPDATE_MS, this.#nextStatusCheck);
   }
 
   /** take over a Node that already exists (a reboot): its podCIDR, so pod IPs stay stable
@@ -227,23 +231,35 @@ export class NodeAgent {
     return { ...existing, status: {} };
   }
 
-  #leaseLoop(): void {
-    void this.#renewLease()
-      .catch((err: unknown) => this.#deps.logger.warn({ node: this.name, err: errorMessage(err) }, 'lease renewal failed'))
-      .finally(() => this.#after(LEASE_RENEW_MS, () => this.#leaseLoop()));
+  // One renewal every LEASE_RENEW_MS for as long as the node runs: tens of thousands an hour
+  // across the nodes of a process, so a renewal is one async call and the next one is armed
+  // with the same callback (no promise chain and closures per renewal).
+  readonly #nextRenewal = (): void => void this.#leaseLoop();
+
+  async #leaseLoop(): Promise<void> {
+    try {
+      await this.#renewLease();
+    } catch (err) {
+      this.#deps.logger.warn({ node: this.name, err: errorMessage(err) }, 'lease renewal failed');
+    }
+    this.#after(LEASE_RENEW_MS, this.#nextRenewal);
   }
 
-  #statusLoop(): void {
-    void this.#syncStatus(false)
-      .then(() => this.#after(STATUS_UPDATE_MS, () => this.#statusLoop()))
-      .catch((err: unknown) => {
-        if (isNotFound(err)) {
-          this.onDeleted();
-          return;
-        }
-        this.#deps.logger.warn({ node: this.name, err: errorMessage(err) }, 'node status update failed');
-        this.#after(STATUS_UPDATE_MS, () => this.#statusLoop());
-      });
+  // The status check, every STATUS_UPDATE_MS: as often as the renewals, and most checks find
+  // nothing to report, so the same: one async call and one callback.
+  readonly #nextStatusCheck = (): void => void this.#statusLoop();
+
+  async #statusLoop(): Promise<void> {
+    try {
+      await this.#syncStatus(false);
+    } catch (err) {
+      if (isNotFound(err)) {
+        this.onDeleted();
+        return;
+      }
+      this.#deps.logger.warn({ node: this.name, err: errorMessage(err) }, 'node status update failed');
+    }
+    this.#after(STATUS_UPDATE_MS, this.#nextStatusCheck);
   }
 
 
@@ -283,29 +299,27 @@ export class NodeAgent {
     this.#lease = await limiter.run(() => client.update(leaseType, next, { namespace: NODE_LEASE_NAMESPACE, answer: 'shared' }));
   }
 
-  /** everything but the heartbeat time that the status is built from and may change
-   *  (the template, address and port are fixed; an image change marks the status dirty) */
-  #fingerprintInputs(): string {
-    return `${this.conditions.revision}/${this.bootCount}`;
-  }
-
   async #syncStatus(force: boolean): Promise<void> {
     const { client, limiter, timers } = this.#deps;
     const now = timers.now();
     const due = now - this.#lastReport >= STATUS_REPORT_MS;
-    const inputs = this.#fingerprintInputs();
-    if (!force && !due && !this.#statusDirty && inputs === this.#lastFingerprintOf) return;
+    // checked every 10 s for every node: numbers compared, nothing built
+    const revision = this.conditions.revision;
+    const boot = this.bootCount;
+    if (!force && !due && !this.#statusDirty && revision === this.#lastFingerprintRevision && boot === this.#lastFingerprintBoot) return;
     const status = nodeStatus(this.template, this.facts());
     const fp = statusFingerprint(status);
     if (!force && !due && !this.#statusDirty && fp === this.#lastFingerprint) {
-      this.#lastFingerprintOf = inputs;
+      this.#lastFingerprintRevision = revision;
+      this.#lastFingerprintBoot = boot;
       return;
     }
     this.#statusDirty = false;
     // (the answer is not read: its metadata alone is asked for, a Node being large)
     await limiter.run(() => client.patch(nodeType, this.name, { status }, { type: 'merge', subresource: 'status', answer: 'metadata' }));
     this.#lastFingerprint = fp;
-    this.#lastFingerprintOf = inputs;
+    this.#lastFingerprintRevision = revision;
+    this.#lastFingerprintBoot = boot;
     this.#lastReport = now;
   }
 }
