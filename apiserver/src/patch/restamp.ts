@@ -14,6 +14,7 @@
 import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { elementValue, sortStrings } from './apply-fieldset.ts';
+import { noteCanonicalEntries } from './canonical-entries.ts';
 import { diffFields, GIVE_UP, type ItemsByList, type Trie } from './field-diff.ts';
 import { isMap, hasKeys, type JsonMap } from './json-map.ts';
 
@@ -62,7 +63,10 @@ export function restampedManagedFields(
       // the writer gains the changed paths it does not own yet
       trees.push(i === mine && walk.owned !== diff.count ? withPaths(kept, diff.changed, true) : (kept ?? {}));
     }
-    if (diff.count === 0 && !touched) return old.metadata.managedFields;
+    if (diff.count === 0 && !touched) {
+      noteCanonicalEntries(old.metadata.managedFields);
+      return old.metadata.managedFields;
+    }
     const apiVersion = updated.apiVersion ?? old.apiVersion ?? (type ? apiVersionOf(type) : 'v1');
     const out: ManagedFieldsEntry[] = [];
     for (let i = 0; i < entries.length; i++) {
@@ -76,7 +80,9 @@ export function restampedManagedFields(
       if (subresource) entry.subresource = subresource;
       out.push({ ...entry, fieldsType: 'FieldsV1', fieldsV1: withPaths(undefined, diff.changed, true) });
     }
-    return out.length || old.metadata.managedFields ? out : undefined;
+    if (!out.length && !old.metadata.managedFields) return undefined;
+    noteCanonicalEntries(out);
+    return out;
   } catch {
     return null; // GIVE_UP, or an error the full bookkeeping meets (and reports) too
   }

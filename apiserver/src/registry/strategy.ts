@@ -27,6 +27,12 @@ export interface Strategy {
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** extra checks Kubernetes makes beyond the KindDefinition */
   validate?(obj: KubeObject): StatusCause[];
+  /** "free leaves", as [parent, field] under the top level: string fields (in the schema)
+   *  that no defaulting reads or sets and no validation rule reads, so that an update
+   *  changing only them may skip defaulting, validation and most of the managedFields
+   *  bookkeeping (free-leaf-update.ts). Listing a field here is a claim about the kind's
+   *  code: check it against the kind's defaults and validation. */
+  freeLeaves?: ReadonlyArray<readonly [string, string]>;
   /** grace period for a delete: > 0 means graceful (pods); undefined means immediate */
   gracePeriod?(obj: KubeObject, opts: DeleteOptions): number | undefined;
   /** a DELETE that removed the object answers with the object, not a Status (Kubernetes'
@@ -53,7 +59,8 @@ const strategies: Record<string, Partial<Strategy>> = {
   '/endpoints': { allowCreateOnUpdate: true },
   '/events': { allowCreateOnUpdate: true, ttlSeconds: 3600 },
   'events.k8s.io/events': { allowCreateOnUpdate: true, ttlSeconds: 3600 },
-  'coordination.k8s.io/leases': { allowCreateOnUpdate: true },
+  // (renewTime and acquireTime: MicroTime strings nothing in lease.ts defaults or checks)
+  'coordination.k8s.io/leases': { allowCreateOnUpdate: true, freeLeaves: [['spec', 'renewTime'], ['spec', 'acquireTime']] },
   'apps/deployments': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({}) },
   'apps/replicasets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ replicas: 0 }) },
   'apps/statefulsets': { hasStatus: true, usesGeneration: true, prepareForCreate: resetStatus({ replicas: 0 }) },

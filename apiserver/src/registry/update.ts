@@ -17,6 +17,7 @@ import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesi
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
 import { borrowingCopy, mayBorrow, unborrowedPart } from './borrowing.ts';
+import { freeLeafManagedFields } from './free-leaf-update.ts';
 import type { CachedObject } from './cached-object.ts';
 import { rememberJson, sharedAnswer, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
@@ -294,10 +295,15 @@ export async function applyUpdate(
   const isService = info.type.group === '' && info.type.resource === 'services';
   if (isService && sub === undefined) patchAllocatedServiceValues(next as unknown as Service, old as unknown as Service);
   if (info.type.group === '' && info.type.resource === 'pods' && sub === undefined) keepPodPriority(next, old);
+  // a write of free leaves alone (a Lease renewal) skips defaulting and validation, and
+  // gets its managedFields here (free-leaf-update.ts); undefined: the full path
+  const freeLeafEntries =
+    desiredBorrows && sub === undefined && !ctx.applied && current.wellTyped && info.strategy.freeLeaves ? freeLeafManagedFields(info, next, old, managerOf(ctx), core.nowTime()) : undefined;
   // well-typed: the schema passed here, so validation below need not parse it again
-  const wellTyped = defaulted(info, next, borrowed ? old : undefined, current.wellTyped);
+  const wellTyped = freeLeafEntries !== undefined || defaulted(info, next, borrowed ? old : undefined, current.wellTyped);
   if (info.strategy.usesGeneration && !deepEqual(specPart(next), specPart(old))) meta.generation = (oldMeta.generation ?? 0) + 1;
-  if (!ctx.applied) {
+  if (freeLeafEntries !== undefined) meta.managedFields = freeLeafEntries;
+  else if (!ctx.applied) {
     // an empty list is Kubernetes' way to reset them: the object then has none
     const managed = managedFieldsAfterUpdate(old, next, managerOf(ctx), 'Update', core.nowTime(), info.type, sub);
     // (the entries may share parts with old's: see answerOf)
@@ -305,13 +311,14 @@ export async function applyUpdate(
     else delete meta.managedFields;
   }
 
-  const trusted = isTrusted(sub);
-  const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, current.wellTyped)) ?? [];
-  if (info.strategy.validate) causes.push(...info.strategy.validate(next));
-  throwIfInvalid(info, name, causes);
-
-  // nothing changed: no write, the resourceVersion stays
-  if (sameAsStored(next, old)) return ctx.answerShared ? current.shared() : current.toObject();
+  if (freeLeafEntries === undefined) {
+    const trusted = isTrusted(sub);
+    const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, current.wellTyped)) ?? [];
+    if (info.strategy.validate) causes.push(...info.strategy.validate(next));
+    throwIfInvalid(info, name, causes);
+    // nothing changed: no write, the resourceVersion stays (a free-leaf write changed one)
+    if (sameAsStored(next, old)) return ctx.answerShared ? current.shared() : current.toObject();
+  }
 
   let alloc: Allocation | undefined;
   if (isService && sub === undefined) {
