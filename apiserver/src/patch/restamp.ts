@@ -14,13 +14,16 @@
 import { apiVersionOf } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, ResourceType } from '@kubesim/shared';
 import { elementValue, sortStrings } from './apply-fieldset.ts';
-import { noteCanonicalEntries } from './canonical-entries.ts';
+import { isCanonicalEntries, noteCanonicalEntries } from './canonical-entries.ts';
 import { diffFields, GIVE_UP, type ItemsByList, type Trie } from './field-diff.ts';
 import { isMap, hasKeys, type JsonMap } from './json-map.ts';
 
 /** one manager's walk: how many changed paths it owns, whether it lost any */
 interface ManagerWalk {
   statusWrite: boolean;
+  /** the entries are known canonical (canonical-entries.ts): a subtree out of the write's
+   *  scope, which the walk would only check and keep, is kept unchecked */
+  canonical: boolean;
   writer: boolean;
   owned: number;
   lost: boolean;
@@ -48,6 +51,7 @@ export function restampedManagedFields(
     const diff = diffFields(before, after, definition);
     const statusWrite = subresource === 'status';
     const entries = old.metadata.managedFields ?? [];
+    const canonical = isCanonicalEntries(entries);
     const trees: JsonMap[] = [];
     let touched = diff.vanished;
     let mine = -1;
@@ -57,7 +61,7 @@ export function restampedManagedFields(
       if (writer && mine < 0) mine = i;
       const fields = e.fieldsV1;
       if (!isMap(fields) || Object.hasOwn(fields, '.')) throw GIVE_UP;
-      const walk: ManagerWalk = { statusWrite, writer, owned: 0, lost: false, items: diff.items };
+      const walk: ManagerWalk = { statusWrite, writer, canonical, owned: 0, lost: false, items: diff.items };
       const kept = walkManager(fields, after, undefined, diff.changed, walk);
       if (walk.lost) touched = true;
       // the writer gains the changed paths it does not own yet
@@ -132,7 +136,7 @@ function walkManager(node: JsonMap, value: unknown, inScope: boolean | undefined
       walk.lost = true;
     } else {
       const t = trie?.children.get(el);
-      out = empty ? child : walkManager(child, v, scoped, t, walk);
+      out = empty || (!scoped && walk.canonical) ? child : walkManager(child, v, scoped, t, walk);
       if (scoped && (empty || '.' in child) && t?.end) {
         if (walk.writer) walk.owned++;
         else {
