@@ -68,33 +68,18 @@ function applyEdit(held: KubeObject, edit: Edit): KubeObject {
   }
 }
 
-/** the server-side apply of `held`'s renewTime by the manager `applier` */
-async function applyRenewTime(registry: Registry, held: KubeObject): Promise<{ outcome: Outcome; answer?: KubeObject }> {
-  const body = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n1', namespace }, spec: { renewTime: (held as Lease).spec?.renewTime } };
-  let answer: KubeObject | undefined;
-  let error: string | undefined;
-  try {
-    answer = (await registry.patch(resources.leases, 'n1', body, { type: 'apply', namespace, user, fieldManager: 'applier', force: true, answerShared: true })).object;
-  } catch (err) {
-    error = JSON.stringify((err as { status?: unknown }).status ?? String(err));
-  }
-  const outcome: Outcome = { stored: JSON.stringify(await registry.get(resources.leases, 'n1', { namespace })) };
-  if (answer) outcome.answer = JSON.stringify(answer);
-  if (error) outcome.error = error;
-  return answer ? { outcome, answer } : { outcome };
-}
-
 interface Outcome {
   answer?: string;
   error?: string;
   stored: string;
 }
 
-async function write(registry: Registry, body: KubeObject, writer: string, givenAway: boolean): Promise<{ outcome: Outcome; answer?: KubeObject }> {
+/** what a write did: its answer or error, and the Lease stored after it */
+async function outcomeOf(registry: Registry, writeIt: () => Promise<{ object: KubeObject }>): Promise<{ outcome: Outcome; answer?: KubeObject }> {
   let answer: KubeObject | undefined;
   let error: string | undefined;
   try {
-    answer = (await registry.update(resources.leases, body, { namespace, user, userAgent: `${writer}/v1`, answerShared: true, ...(givenAway ? { owned: true } : {}) })).object;
+    answer = (await writeIt()).object;
   } catch (err) {
     error = JSON.stringify((err as { status?: unknown }).status ?? String(err));
   }
@@ -103,6 +88,18 @@ async function write(registry: Registry, body: KubeObject, writer: string, given
   if (error) outcome.error = error;
   return answer ? { outcome, answer } : { outcome };
 }
+
+/** an update by `writer` (its User-Agent names the manager); `givenAway`: as the HTTP handlers
+ *  make it, the body the registry's own (nothing borrowed, so the full path) */
+const write = (registry: Registry, body: KubeObject, writer: string, givenAway: boolean): ReturnType<typeof outcomeOf> =>
+  outcomeOf(registry, () => registry.update(resources.leases, body, { namespace, user, userAgent: `${writer}/v1`, answerShared: true, ...(givenAway ? { owned: true } : {}) }));
+
+/** the server-side apply of `held`'s renewTime by the manager `applier` */
+const applyRenewTime = (registry: Registry, held: KubeObject): ReturnType<typeof outcomeOf> =>
+  outcomeOf(registry, () => {
+    const body = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n1', namespace }, spec: { renewTime: (held as Lease).spec?.renewTime } };
+    return registry.patch(resources.leases, 'n1', body, { type: 'apply', namespace, user, fieldManager: 'applier', force: true, answerShared: true });
+  });
 
 /** a registry with a Lease the kubelet created and renewed once, a watcher sharing every
  *  state, and the renewal's shared answer */

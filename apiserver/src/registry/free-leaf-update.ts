@@ -69,33 +69,30 @@ function changedFreeLeaves(next: Rec, old: Rec, leaves: ReadonlyArray<readonly [
     n++;
     const was = old[k];
     if (v === was) continue;
-    if (k === 'metadata') {
-      if (!sameMetadata(v, was)) return undefined;
-      continue;
-    }
-    if (!isMap(v) || !isMap(was)) return undefined;
-    // a parent of free leaves: only they may differ, from strings to strings
-    let m = 0;
-    for (const f in v) {
-      const x = v[f];
-      if (x === undefined) return undefined;
-      m++;
-      const y = was[f];
-      if (x === y) continue;
-      if (typeof x !== 'string' || typeof y !== 'string' || !isFreeLeaf(leaves, k, f)) return undefined;
-      changed.push([k, f]);
-    }
-    for (const f in was) if (was[f] !== undefined) m--;
-    if (m !== 0) return undefined;
+    if (!(k === 'metadata' ? sameMetadata(v, was) : onlyFreeLeavesDiffer(k, v, was, leaves, changed))) return undefined;
   }
-  for (const k in old) if (old[k] !== undefined) n--;
-  return n === 0 ? changed : undefined;
+  return n === definedMembers(old) ? changed : undefined;
 }
 
-const isFreeLeaf = (leaves: ReadonlyArray<readonly [string, string]>, parent: string, field: string): boolean => leaves.some(([p, f]) => p === parent && f === field);
+/** the members of `parent` differ at free leaves alone, from strings to strings (added to
+ *  `changed`) */
+function onlyFreeLeavesDiffer(parent: string, v: unknown, was: unknown, leaves: ReadonlyArray<readonly [string, string]>, changed: Array<readonly [string, string]>): boolean {
+  if (!isMap(v) || !isMap(was)) return false;
+  let n = 0;
+  for (const f in v) {
+    const x = v[f];
+    if (x === undefined) return false;
+    n++;
+    const y = was[f];
+    if (x === y) continue;
+    if (typeof x !== 'string' || typeof y !== 'string' || !leaves.some(([p, l]) => p === parent && l === f)) return false;
+    changed.push([parent, f]);
+  }
+  return n === definedMembers(was);
+}
 
 /** metadata with old's members (the same objects, or equal primitives) but for the
- *  resourceVersion, which the update has removed, and managedFields, which it redoes */
+ *  resourceVersion, which the update has removed (managedFields are still old's here) */
 function sameMetadata(meta: unknown, oldMeta: unknown): boolean {
   if (!isMap(meta) || !isMap(oldMeta)) return false;
   let n = 0;
@@ -105,8 +102,14 @@ function sameMetadata(meta: unknown, oldMeta: unknown): boolean {
     if (k === 'resourceVersion' || v !== oldMeta[k]) return false;
     n++;
   }
-  for (const k in oldMeta) if (k !== 'resourceVersion' && oldMeta[k] !== undefined) n--;
-  return n === 0;
+  return n === definedMembers(oldMeta, 'resourceVersion');
+}
+
+/** how many members of `o` (but `except`) are not undefined */
+function definedMembers(o: Rec, except?: string): number {
+  let n = 0;
+  for (const k in o) if (k !== except && o[k] !== undefined) n++;
+  return n;
 }
 
 /** whether a FieldsV1 tree holds `f:<parent>` → `f:<field>` as a field of its own (a leaf,
