@@ -88,10 +88,11 @@ async function write(registry: Registry, body: KubeObject, status: boolean, give
 }
 
 /** a registry with a pod `p` and a watcher of pods (stored states are then shared, frozen) */
-async function cluster(): Promise<{ registry: Registry; held: KubeObject; stop: () => Promise<void> }> {
+async function cluster(sharing = true): Promise<{ registry: Registry; held: KubeObject; stop: () => Promise<void> }> {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const registry = await makeRegistry({ clock, seed: 7 });
-  const handle = await registry.watch(resources.pods, { namespace: 'default' }, { send: (_t, obj) => void obj.shared(), bookmark: () => undefined, error: () => undefined, end: () => undefined });
+  // (without a watcher that shares them, stored states are never frozen: nothing is borrowed)
+  const handle = await registry.watch(resources.pods, { namespace: 'default' }, { send: (_t, obj) => void (sharing ? obj.shared() : obj.obj), bookmark: () => undefined, error: () => undefined, end: () => undefined });
   await registry.create(resources.pods, makePod('p', { labels: { app: 'a' } }), { namespace: 'default', user });
   // a write that changes nothing answers the stored state itself, shared
   const held = (await registry.update(resources.pods, await registry.get(resources.pods, 'p', { namespace: 'default' }), { namespace: 'default', user, answerShared: true })).object;
@@ -178,5 +179,40 @@ describe('an update that borrows parts of the stored state', () => {
         expect((read as KubeObject & { spec: Rec }).spec['renewTime']).toBe(renewTime);
       }
     }
+  });
+
+  it('prunes a status merge patch over a shared stored state as it does over a private one', async () => {
+    // (a status patch's result shares all but status and metadata with the stored state,
+    // whose own parts are not looked through for unknown fields)
+    const member = fc.constantFrom<Rec>({ phase: 'Running' }, { phase: 'Pending', surplus: 1 }, { conditions: [{ type: 'Ready', status: 'True', extra: 'x' }] }, { podIP: '10.0.0.1' });
+    const patchArb = fc.record({ status: member, metadata: fc.constantFrom<Rec | undefined>(undefined, { uid: 'wrong' }, { labels: { l: 'v' } }, { surplus: true }), spec: fc.constantFrom<Rec | undefined>(undefined, { surplus: 2 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(patchArb, { minLength: 1, maxLength: 4 }), async (patches) => {
+        const a = await cluster(true);
+        const b = await cluster(false);
+        open.push(a.stop, b.stop);
+        for (const p of patches) {
+          const body: Rec = { status: p.status };
+          if (p.metadata) body['metadata'] = p.metadata;
+          if (p.spec) body['spec'] = p.spec;
+          const outcomes = await Promise.all(
+            [a, b].map(async ({ registry }) => {
+              const warnings: string[] = [];
+              const out: Rec = { warnings };
+              try {
+                out['answer'] = JSON.stringify((await registry.patch(resources.pods, 'p', structuredClone(body), { type: 'merge', subresource: 'status', namespace: 'default', user, userAgent: 'kubelet/v1', warnings })).object);
+              } catch (err) {
+                out['error'] = JSON.stringify((err as { status?: unknown }).status ?? String(err));
+              }
+              out['stored'] = JSON.stringify(await registry.get(resources.pods, 'p', { namespace: 'default' }));
+              return out;
+            }),
+          );
+          expect(outcomes[0]).toEqual(outcomes[1]);
+        }
+        for (const stop of open.splice(0)) await stop();
+      }),
+      { numRuns: runs, ...(seed !== undefined ? { seed } : {}) },
+    );
   });
 });

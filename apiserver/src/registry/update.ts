@@ -197,8 +197,10 @@ export async function patchObject(core: RegistryCore, info: ResourceInfo, namesp
       if (statusMerge && isPlainObject(patched)) patched = withOwnStatus(patched);
       if (isPlainObject(patched) && !isTrusted(ctx.subresource)) {
         checkTypeMeta(info, patched);
-        // warnings once, not once per retry
-        patched = pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] }, statusMerge);
+        // warnings once, not once per retry; a status merge's parts that are the stored
+        // state's own (a state this registry wrote, so pruned) are not looked through
+        const scanned = statusMerge && current.wellTyped && Object.isFrozen(before) ? unborrowedPart(patched, before) : patched;
+        patched = pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] }, statusMerge, scanned);
       }
       if (isPlainObject(patched) && isPlainObject(patched['metadata']) && patched['metadata']['resourceVersion'] === undefined) {
         (patched['metadata'] as Record<string, unknown>)['resourceVersion'] = String(current.modRevision);
