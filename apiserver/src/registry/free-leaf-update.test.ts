@@ -8,6 +8,7 @@ import { resources, VirtualClock } from '@kubesim/shared';
 import type { KubeObject, Lease } from '@kubesim/shared';
 import { makeRegistry } from '../test-helpers.ts';
 import { freeLeafManagedFields } from './free-leaf-update.ts';
+import { objectKey } from './keys.ts';
 import type { Registry } from './registry.ts';
 
 const runs = Number(process.env['KUBESIM_PROPERTY_RUNS'] ?? 100);
@@ -24,6 +25,10 @@ type Edit =
   | { kind: 'label'; value: string }
   | { kind: 'resetManagedFields' }
   | { kind: 'nothing' }
+  // a renewal whose body lists the spec's members in another order (its stored text then differs)
+  | { kind: 'renewReordered'; value: string }
+  // an annotation holding spec.renewTime's value under the same name
+  | { kind: 'annotateRenewTime' }
   // server-side apply of the current renewTime by another manager: it then shares the field
   | { kind: 'applyRenewTime' };
 
@@ -39,6 +44,8 @@ const editArb: fc.Arbitrary<{ edit: Edit; writer: string; tick: boolean }> = fc.
     fc.constant({ kind: 'resetManagedFields' as const }),
     fc.constant({ kind: 'nothing' as const }),
     fc.constant({ kind: 'applyRenewTime' as const }),
+    fc.record({ kind: fc.constant('renewReordered' as const), value: timeArb }),
+    fc.constant({ kind: 'annotateRenewTime' as const }),
   ),
   writer: fc.constantFrom('kubelet', 'kubelet', 'other'),
   tick: fc.boolean(),
@@ -62,6 +69,12 @@ function applyEdit(held: KubeObject, edit: Edit): KubeObject {
       return { ...held, metadata: { ...l.metadata, labels: { ...l.metadata.labels, x: edit.value } } } as KubeObject;
     case 'resetManagedFields':
       return { ...held, metadata: { ...l.metadata, managedFields: [] } } as KubeObject;
+    case 'renewReordered': {
+      const members = Object.entries({ ...l.spec, renewTime: edit.value }).reverse();
+      return { ...held, spec: Object.fromEntries(members) } as KubeObject;
+    }
+    case 'annotateRenewTime':
+      return { ...held, metadata: { ...l.metadata, annotations: { renewTime: String(l.spec?.renewTime) } } } as KubeObject;
     case 'nothing':
     case 'applyRenewTime':
       return held;
@@ -72,6 +85,7 @@ interface Outcome {
   answer?: string;
   error?: string;
   stored: string;
+  text: string;
 }
 
 /** what a write did: its answer or error, and the Lease stored after it */
@@ -83,7 +97,10 @@ async function outcomeOf(registry: Registry, writeIt: () => Promise<{ object: Ku
   } catch (err) {
     error = JSON.stringify((err as { status?: unknown }).status ?? String(err));
   }
-  const outcome: Outcome = { stored: JSON.stringify(await registry.get(resources.leases, 'n1', { namespace })) };
+  // (the stored text itself, beside the object a read gives: a read may give the object the
+  // write handed over, whose members' order the text need not have)
+  const text = (await registry.store.get(objectKey(resources.leases, namespace, 'n1'))).kv?.value ?? '';
+  const outcome: Outcome = { stored: JSON.stringify(await registry.get(resources.leases, 'n1', { namespace })), text };
   if (answer) outcome.answer = JSON.stringify(answer);
   if (error) outcome.error = error;
   return answer ? { outcome, answer } : { outcome };
