@@ -11,7 +11,11 @@
 // and keeps the resourceVersion (and managedFields). An update that leaves a deleted
 // object with no finalizers removes it. The written object goes to the watch cache as it is
 // when nobody else holds it; the caller then gets a copy, or the object itself when it
-// reads nothing of the answer (a binding) or only sends its JSON (answerServedOnly).
+// reads nothing of the answer (a binding), only sends its JSON (answerServedOnly) or only
+// reads it (answerShared). In process, a body's members that are the stored state's own are
+// borrowed, not copied (borrowing.ts), and a write that changes only a kind's free leaves
+// (a Lease renewal) skips defaulting, validation and the managedFields walk
+// (free-leaf-update.ts).
 import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
 import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
