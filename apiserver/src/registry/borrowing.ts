@@ -8,10 +8,13 @@
 // update treats borrowed members as it treats a status borrowed from the stored state: they
 // are never written into (a write into one throws, and defaulting then works on copies), and
 // the caller's answer gets copies. Over HTTP nothing is borrowed: a decoded body shares
-// nothing with the stored state.
-import type { KubeObject } from '@kubesim/shared';
+// nothing with the stored state. Also here, the other half of the same idea: the stored
+// state's members an update keeps (a status write keeps all but the status, a
+// main-resource write the status) are borrowed when that state is frozen, and `answerOf`
+// gives the caller copies of whatever was borrowed.
+import type { KubeObject, ManagedFieldsEntry } from '@kubesim/shared';
 import type { ResourceInfo } from './core.ts';
-import { clone } from './objects.ts';
+import { clone, isPlainObject } from './objects.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -87,4 +90,68 @@ export function unborrowedPart(copy: KubeObject, old: KubeObject): Rec {
     } else if (!(isObject(v) && v === from[k])) out[k] = v;
   }
   return out;
+}
+
+// ---- the stored state's members an update keeps, and the answer ----
+
+/** `old` with `status` in place of its status (members in their order; a status that was
+ *  not there comes last, none when `status` is undefined): a private copy, or with `borrow`
+ *  old's own members but for a copy of metadata's first level */
+export function withStatus(old: KubeObject, status: unknown, borrow: boolean): KubeObject & Record<string, unknown> {
+  const src = old as KubeObject & Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let placed = false;
+  for (const k of Object.keys(src)) {
+    if (k === 'status') {
+      placed = true;
+      if (status !== undefined) out[k] = status;
+    } else {
+      const v = src[k];
+      if (v === undefined) continue;
+      if (v === null || typeof v !== 'object') out[k] = v;
+      else if (!borrow) out[k] = clone(v);
+      else out[k] = k === 'metadata' ? { ...v } : v;
+    }
+  }
+  if (!placed && status !== undefined) out['status'] = status;
+  return out as KubeObject & Record<string, unknown>;
+}
+
+/** the values of `next` that are `old`'s own (borrowed: see applyUpdate) replaced by
+ *  copies; metadata keeps its identity (only its members are copied) */
+export function returnBorrowed(next: KubeObject, old: KubeObject): void {
+  const n = next as KubeObject & Record<string, unknown>;
+  const o = old as KubeObject & Record<string, unknown>;
+  for (const k of Object.keys(n)) if (k !== 'metadata' && n[k] === o[k] && n[k] !== null && typeof n[k] === 'object') n[k] = clone(n[k]);
+  const meta = n.metadata as Record<string, unknown>;
+  const oldMeta = o.metadata as Record<string, unknown>;
+  for (const k of Object.keys(meta)) if (meta[k] === oldMeta[k] && meta[k] !== null && typeof meta[k] === 'object') meta[k] = clone(meta[k]);
+}
+
+/** a merge-patched object whose parts beside the patched path are the stored state's:
+ *  its own top level, metadata (shallow) and status, the rest still shared */
+export function withOwnStatus(patched: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...patched };
+  const meta = out['metadata'];
+  if (isPlainObject(meta)) out['metadata'] = { ...meta };
+  if (out['status'] !== undefined) out['status'] = clone(out['status']);
+  return out;
+}
+
+/** `next` as the caller may have it: the managedFields entries (or FieldsV1 trees) the
+ *  bookkeeping kept from the stored state `old`, which is shared, are copied */
+export function answerOf(next: KubeObject, old: KubeObject, borrowed: boolean): KubeObject {
+  if (borrowed) returnBorrowed(next, old);
+  const entries = next.metadata.managedFields;
+  const before = old.metadata.managedFields;
+  if (entries?.length && before?.length) next.metadata.managedFields = unshared(entries, before);
+  return next;
+}
+
+function unshared(entries: ManagedFieldsEntry[], old: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  return entries.map((e) => {
+    if (old.includes(e)) return clone(e);
+    const fieldsV1 = e.fieldsV1;
+    return fieldsV1 !== undefined && old.some((o) => o.fieldsV1 === fieldsV1) ? { ...e, fieldsV1: clone(fieldsV1) } : e;
+  });
 }

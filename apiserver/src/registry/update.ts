@@ -17,10 +17,10 @@
 // (a Lease renewal) skips defaulting, validation and the managedFields walk
 // (free-leaf-update.ts).
 import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
-import type { KubeObject, ManagedFieldsEntry, PatchType, Service } from '@kubesim/shared';
+import type { KubeObject, PatchType, Service } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
 import { strategicMergePatch } from '../patch/strategic.ts';
-import { borrowingCopy, mayBorrow, unborrowedPart } from './borrowing.ts';
+import { answerOf, borrowingCopy, mayBorrow, returnBorrowed, unborrowedPart, withOwnStatus, withStatus } from './borrowing.ts';
 import { freeLeafManagedFields } from './free-leaf-update.ts';
 import type { CachedObject } from './cached-object.ts';
 import { rememberJson, sharedAnswer, toStoredValue } from './cached-object.ts';
@@ -34,6 +34,7 @@ import type { NamespaceLike } from './kinds/namespaces.ts';
 import { allocateService, releaseService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
 import { mergePatch } from './merge-patch.ts';
+import { sameAsStored } from './no-op-write.ts';
 import { clone, deepEqual, isPlainObject } from './objects.ts';
 import { checkTypeMeta, managerOf, pruneUnknownFields, rejectUnknownApplyFields, specPart, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';
@@ -379,77 +380,6 @@ export async function applyUpdate(
   return answer;
 }
 
-/** deepEqual(next, old without metadata.resourceVersion), without copying old */
-function sameAsStored(next: KubeObject, old: KubeObject): boolean {
-  const n = next as unknown as Record<string, unknown>;
-  const o = old as unknown as Record<string, unknown>;
-  let defined = 0;
-  for (const k in n) {
-    const v = n[k];
-    if (v === undefined) continue;
-    defined++;
-    if (!(k === 'metadata' ? sameMetadata(v, o[k]) : deepEqual(v, o[k]))) return false;
-  }
-  // (old's metadata counts as there, as a copy of it would be)
-  defined--;
-  for (const k in o) if (k !== 'metadata' && o[k] !== undefined) defined--;
-  return defined === 0;
-}
-
-/** deepEqual(meta, old metadata without its resourceVersion) */
-function sameMetadata(meta: unknown, oldMeta: unknown): boolean {
-  if (!isPlainObject(oldMeta)) {
-    const copy: Record<string, unknown> = { ...(oldMeta as object) };
-    delete copy['resourceVersion'];
-    return deepEqual(meta, copy);
-  }
-  if (!isPlainObject(meta)) return false;
-  let defined = 0;
-  for (const k in meta) {
-    const v = meta[k];
-    if (v === undefined) continue;
-    if (k === 'resourceVersion') return false;
-    defined++;
-    if (!deepEqual(v, oldMeta[k])) return false;
-  }
-  for (const k in oldMeta) if (k !== 'resourceVersion' && oldMeta[k] !== undefined) defined--;
-  return defined === 0;
-}
-
-/** `old` with `status` in place of its status (members in their order; a status that was
- *  not there comes last, none when `status` is undefined): a private copy, or with `borrow`
- *  old's own members but for a copy of metadata's first level */
-function withStatus(old: KubeObject, status: unknown, borrow: boolean): KubeObject & Record<string, unknown> {
-  const src = old as KubeObject & Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  let placed = false;
-  for (const k of Object.keys(src)) {
-    if (k === 'status') {
-      placed = true;
-      if (status !== undefined) out[k] = status;
-    } else {
-      const v = src[k];
-      if (v === undefined) continue;
-      if (v === null || typeof v !== 'object') out[k] = v;
-      else if (!borrow) out[k] = clone(v);
-      else out[k] = k === 'metadata' ? { ...v } : v;
-    }
-  }
-  if (!placed && status !== undefined) out['status'] = status;
-  return out as KubeObject & Record<string, unknown>;
-}
-
-/** the values of `next` that are `old`'s own (borrowed: see applyUpdate) replaced by
- *  copies; metadata keeps its identity (only its members are copied) */
-function returnBorrowed(next: KubeObject, old: KubeObject): void {
-  const n = next as KubeObject & Record<string, unknown>;
-  const o = old as KubeObject & Record<string, unknown>;
-  for (const k of Object.keys(n)) if (k !== 'metadata' && n[k] === o[k] && n[k] !== null && typeof n[k] === 'object') n[k] = clone(n[k]);
-  const meta = n.metadata as Record<string, unknown>;
-  const oldMeta = o.metadata as Record<string, unknown>;
-  for (const k of Object.keys(meta)) if (meta[k] === oldMeta[k] && meta[k] !== null && typeof meta[k] === 'object') meta[k] = clone(meta[k]);
-}
-
 /** setDefaults on `next`; when it holds values borrowed from the frozen `old` and the
  *  defaulting writes into one (a TypeError), again over copies of them (defaulting is
  *  idempotent, so what it did before it stopped does not matter). Nulls and types are
@@ -465,34 +395,6 @@ function defaulted(info: ResourceInfo, next: KubeObject, old: KubeObject | undef
     returnBorrowed(next, old);
     return info.definition.setDefaults(next);
   }
-}
-
-/** a merge-patched object whose parts beside the patched path are the stored state's:
- *  its own top level, metadata (shallow) and status, the rest still shared */
-function withOwnStatus(patched: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...patched };
-  const meta = out['metadata'];
-  if (isPlainObject(meta)) out['metadata'] = { ...meta };
-  if (out['status'] !== undefined) out['status'] = clone(out['status']);
-  return out;
-}
-
-/** `next` as the caller may have it: the managedFields entries (or FieldsV1 trees) the
- *  bookkeeping kept from the stored state `old`, which is shared, are copied */
-function answerOf(next: KubeObject, old: KubeObject, borrowed: boolean): KubeObject {
-  if (borrowed) returnBorrowed(next, old);
-  const entries = next.metadata.managedFields;
-  const before = old.metadata.managedFields;
-  if (entries?.length && before?.length) next.metadata.managedFields = unshared(entries, before);
-  return next;
-}
-
-function unshared(entries: ManagedFieldsEntry[], old: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
-  return entries.map((e) => {
-    if (old.includes(e)) return clone(e);
-    const fieldsV1 = e.fieldsV1;
-    return fieldsV1 !== undefined && old.some((o) => o.fieldsV1 === fieldsV1) ? { ...e, fieldsV1: clone(fieldsV1) } : e;
-  });
 }
 
 /** Priority admission on update: what it set at create stays when a client leaves it out */
