@@ -51,25 +51,19 @@ function isPlainData(v: unknown): v is Rec {
  */
 export function borrowingCopy(input: KubeObject, old: KubeObject): KubeObject {
   const src = input as unknown as Rec;
-  const meta = src['metadata'];
-  if (!isPlainData(src) || !isPlainData(meta)) return clone(input);
-  const from = old as unknown as Rec;
+  if (!isPlainData(src) || !isPlainData(src['metadata'])) return clone(input);
+  return borrowMembers(src, old as unknown as Rec, 'metadata') as unknown as KubeObject;
+}
+
+/** `src`'s members in order (but undefined, functions and symbols, as JSON leaves them
+ *  out): those that are `from`'s own objects under the same name borrowed, the rest copied;
+ *  the member named `into` made the same way, one level down */
+function borrowMembers(src: Rec, from: Rec, into?: string): Rec {
   const out: Rec = {};
   for (const k of Object.keys(src)) {
     const v = src[k];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    if (k === 'metadata') out[k] = borrowMembers(meta, from['metadata'] as Rec);
-    else out[k] = isObject(v) && v === from[k] ? v : copied(v);
-  }
-  return out as unknown as KubeObject;
-}
-
-function borrowMembers(meta: Rec, oldMeta: Rec): Rec {
-  const out: Rec = {};
-  for (const k of Object.keys(meta)) {
-    const v = meta[k];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out[k] = isObject(v) && v === oldMeta[k] ? v : copied(v);
+    out[k] = k === into ? borrowMembers(v as Rec, from[k] as Rec) : isObject(v) && v === from[k] ? v : copied(v);
   }
   return out;
 }
@@ -77,17 +71,17 @@ function borrowMembers(meta: Rec, oldMeta: Rec): Rec {
 /** what of a borrowing copy is not borrowed (members in their order, metadata's too): where
  *  unknown fields may be */
 export function unborrowedPart(copy: KubeObject, old: KubeObject): Rec {
-  const src = copy as unknown as Rec;
-  const from = old as unknown as Rec;
-  const oldMeta = from['metadata'] as Rec;
+  return unborrowed(copy as unknown as Rec, old as unknown as Rec, 'metadata');
+}
+
+/** `src`'s members that are not `from`'s own objects under the same name, in order; the
+ *  member named `into` (when plain data) the same way, one level down */
+function unborrowed(src: Rec, from: Rec, into?: string): Rec {
   const out: Rec = {};
   for (const k of Object.keys(src)) {
     const v = src[k];
-    if (k === 'metadata' && isPlainData(v)) {
-      const meta: Rec = {};
-      for (const m of Object.keys(v)) if (!(isObject(v[m]) && v[m] === oldMeta[m])) meta[m] = v[m];
-      out[k] = meta;
-    } else if (!(isObject(v) && v === from[k])) out[k] = v;
+    if (k === into && isPlainData(v)) out[k] = unborrowed(v, from[k] as Rec);
+    else if (!(isObject(v) && v === from[k])) out[k] = v;
   }
   return out;
 }
@@ -122,10 +116,10 @@ export function withStatus(old: KubeObject, status: unknown, borrow: boolean): K
 export function returnBorrowed(next: KubeObject, old: KubeObject): void {
   const n = next as KubeObject & Record<string, unknown>;
   const o = old as KubeObject & Record<string, unknown>;
-  for (const k of Object.keys(n)) if (k !== 'metadata' && n[k] === o[k] && n[k] !== null && typeof n[k] === 'object') n[k] = clone(n[k]);
+  for (const k of Object.keys(n)) if (k !== 'metadata' && isObject(n[k]) && n[k] === o[k]) n[k] = clone(n[k]);
   const meta = n.metadata as Record<string, unknown>;
   const oldMeta = o.metadata as Record<string, unknown>;
-  for (const k of Object.keys(meta)) if (meta[k] === oldMeta[k] && meta[k] !== null && typeof meta[k] === 'object') meta[k] = clone(meta[k]);
+  for (const k of Object.keys(meta)) if (isObject(meta[k]) && meta[k] === oldMeta[k]) meta[k] = clone(meta[k]);
 }
 
 /** a merge-patched object whose parts beside the patched path are the stored state's:

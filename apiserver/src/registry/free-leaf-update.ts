@@ -13,10 +13,9 @@
 import type { KubeObject, ManagedFieldsEntry } from '@kubesim/shared';
 import { isCanonicalEntries, noteCanonicalEntries } from '../patch/canonical-entries.ts';
 import type { ResourceInfo } from './core.ts';
+import { isPlainObject } from './objects.ts';
 
 type Rec = Record<string, unknown>;
-
-const isMap = (v: unknown): v is Rec => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * The managedFields of `next` when the update from `old` to `next` changed only free leaves
@@ -69,7 +68,7 @@ function changedFreeLeaves(next: Rec, old: Rec, leaves: ReadonlyArray<readonly [
     n++;
     const was = old[k];
     if (v === was) continue;
-    if (!(k === 'metadata' ? sameMetadata(v, was) : onlyFreeLeavesDiffer(k, v, was, leaves, changed))) return undefined;
+    if (!(k === 'metadata' ? borrowedMetadata(v, was) : onlyFreeLeavesDiffer(k, v, was, leaves, changed))) return undefined;
   }
   return n === definedMembers(old) ? changed : undefined;
 }
@@ -77,7 +76,7 @@ function changedFreeLeaves(next: Rec, old: Rec, leaves: ReadonlyArray<readonly [
 /** the members of `parent` differ at free leaves alone, from strings to strings (added to
  *  `changed`) */
 function onlyFreeLeavesDiffer(parent: string, v: unknown, was: unknown, leaves: ReadonlyArray<readonly [string, string]>, changed: Array<readonly [string, string]>): boolean {
-  if (!isMap(v) || !isMap(was)) return false;
+  if (!isPlainObject(v) || !isPlainObject(was)) return false;
   let n = 0;
   for (const f in v) {
     const x = v[f];
@@ -93,8 +92,8 @@ function onlyFreeLeavesDiffer(parent: string, v: unknown, was: unknown, leaves: 
 
 /** metadata with old's members (the same objects, or equal primitives) but for the
  *  resourceVersion, which the update has removed (managedFields are still old's here) */
-function sameMetadata(meta: unknown, oldMeta: unknown): boolean {
-  if (!isMap(meta) || !isMap(oldMeta)) return false;
+function borrowedMetadata(meta: unknown, oldMeta: unknown): boolean {
+  if (!isPlainObject(meta) || !isPlainObject(oldMeta)) return false;
   let n = 0;
   for (const k in meta) {
     const v = meta[k];
@@ -115,11 +114,11 @@ function definedMembers(o: Rec, except?: string): number {
 /** whether a FieldsV1 tree holds `f:<parent>` → `f:<field>` as a field of its own (a leaf,
  *  or a node marked ".") */
 function ownsLeaf(fieldsV1: unknown, parent: string, field: string): boolean {
-  if (!isMap(fieldsV1)) return false;
+  if (!isPlainObject(fieldsV1)) return false;
   const p = fieldsV1[`f:${parent}`];
-  if (!isMap(p)) return false;
+  if (!isPlainObject(p)) return false;
   const leaf = p[`f:${field}`];
-  if (!isMap(leaf)) return false;
+  if (!isPlainObject(leaf)) return false;
   for (const k in leaf) return k === '.';
   return true;
 }

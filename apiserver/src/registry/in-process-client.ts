@@ -83,7 +83,8 @@ function writeCtx(user: UserInfo, userAgent: string, opts: WriteOptions | undefi
 }
 
 /** a write's answer as the options ask: the object, or a PartialObjectMetadata around its
- *  metadata (the answer is the caller's private copy, so its metadata is too) */
+ *  metadata (a 'metadata' write asks the registry for a shared answer: that metadata may be
+ *  the watchers' own, frozen) */
 function answerAs<T extends KubeObject, O extends WriteOptions | undefined>(answer: KubeObject, o: O): WriteAnswer<T, O> {
   if (o?.answer !== 'metadata') return answer as WriteAnswer<T, O>;
   const partial: PartialObjectMetadata = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: answer.metadata };
