@@ -229,6 +229,18 @@ describe("the HTTP client's answer: 'metadata'", () => {
     expect(pod.status?.phase).toBe('Running');
   });
 
+  it("gets the whole stored object for answer: 'shared' (over HTTP a private, decoded answer)", async () => {
+    const created = await client.create(resources.configmaps, makeConfigMap('client-shared', { a: '1' }) as ConfigMap, { namespace: 'default', answer: 'shared' });
+    expect(created).toEqual(await stored(resources.configmaps, 'client-shared'));
+    const updated = await client.update(resources.configmaps, { ...created, data: { a: '2' } }, { answer: 'shared' });
+    const after = (await stored(resources.configmaps, 'client-shared')) as ConfigMap;
+    expect(updated).toEqual(after);
+    expect(after.data).toEqual({ a: '2' });
+    // the answer is the caller's: changing it changes nothing stored
+    (updated as ConfigMap).data = { a: 'changed' };
+    expect(((await stored(resources.configmaps, 'client-shared')) as ConfigMap).data).toEqual({ a: '2' });
+  });
+
   it('still fails with the Status of an error', async () => {
     const err = await client.patch(resources.configmaps, 'client-missing', { data: {} }, { type: 'merge', namespace: 'default', answer: 'metadata' }).catch((e: unknown) => e);
     expect(isNotFound(err)).toBe(true);
