@@ -322,7 +322,7 @@ export async function applyUpdate(
 
   if (freeLeafEntries === undefined) {
     const trusted = isTrusted(sub);
-    const causes = (trusted ? info.definition?.validate(next, wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, current.wellTyped)) ?? [];
+    const causes = (trusted ? info.definition?.validate(next, wellTyped) : sub === 'status' ? info.definition?.validateStatusUpdate(next, old, wellTyped, current.wellTyped) : info.definition?.validateUpdate(next, old, wellTyped, current.wellTyped)) ?? [];
     if (info.strategy.validate) causes.push(...info.strategy.validate(next));
     throwIfInvalid(info, name, causes);
     // nothing changed: no write, the resourceVersion stays (a free-leaf write changed one)

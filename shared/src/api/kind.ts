@@ -27,6 +27,11 @@ export interface KindDefinition<T extends KubeObject = KubeObject> {
    *  validate). `oldWellTyped`: the caller vouches that `old` passed the schema and has no
    *  nulls (the registry's stored states it wrote itself), so it is not checked again */
   validateUpdate(obj: T, old: T, wellTyped?: boolean, oldWellTyped?: boolean): StatusCause[];
+  /** causes for an invalid write to the status subresource (arguments as for validateUpdate):
+   *  for a kind with status rules (Kubernetes' `Validate<Kind>StatusUpdate`) the types, the
+   *  ObjectMeta update rules and those rules, not the spec (a status write keeps the stored
+   *  spec); for any other kind exactly validateUpdate */
+  validateStatusUpdate(obj: T, old: T, wellTyped?: boolean, oldWellTyped?: boolean): StatusCause[];
   /** the values field selectors may test, e.g. `{ 'spec.nodeName': 'node-1', 'status.phase': 'Running' }`
    *  (metadata.name and metadata.namespace are added by the caller) */
   selectableFields(obj: T): Record<string, string>;

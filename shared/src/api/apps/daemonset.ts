@@ -1,7 +1,7 @@
 // DaemonSet (apps/v1): one pod per eligible node. Defaults: updateStrategy RollingUpdate
 // with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10. Validation: selector
 // matches template labels and is immutable, restartPolicy Always, exactly one of
-// maxUnavailable / maxSurge non-zero.
+// maxUnavailable / maxSurge non-zero; status writes: workload-status.ts.
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -22,6 +22,7 @@ import {
   validateSelectorImmutable,
   validateSelectorSyntax,
 } from './workload.ts';
+import { validateDaemonSetStatusUpdate } from './workload-status.ts';
 
 export const DaemonSetSchema = obj({
   ...typeMetaShape,
@@ -104,4 +105,5 @@ export const daemonSetKind = defineKind<DaemonSet>({
   defaults: setDaemonSetDefaults,
   validate: validateDaemonSet,
   validateUpdate: (ds, old) => validateSelectorImmutable(ds.spec.selector, old.spec.selector),
+  validateStatusUpdate: validateDaemonSetStatusUpdate,
 });

@@ -1,7 +1,8 @@
 // Deployment (apps/v1): declarative updates of ReplicaSets. Defaults: replicas 1, strategy
 // RollingUpdate with maxUnavailable/maxSurge 25%, revisionHistoryLimit 10,
 // progressDeadlineSeconds 600. Validation: selector matches template labels and is
-// immutable, template restartPolicy Always, rolling-update bounds, deadline > minReady.
+// immutable, template restartPolicy Always, rolling-update bounds, deadline > minReady;
+// status writes: workload-status.ts.
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -22,6 +23,7 @@ import {
   validateSelectorImmutable,
   validateSelectorSyntax,
 } from './workload.ts';
+import { validateDeploymentStatusUpdate } from './workload-status.ts';
 
 export const DEPLOYMENT_CONDITION_TYPES = ['Available', 'Progressing', 'ReplicaFailure'] as const;
 
@@ -124,4 +126,5 @@ export const deploymentKind = defineKind<Deployment>({
   defaults: setDeploymentDefaults,
   validate: validateDeployment,
   validateUpdate: (d, old) => validateSelectorImmutable(d.spec.selector, old.spec.selector),
+  validateStatusUpdate: validateDeploymentStatusUpdate,
 });

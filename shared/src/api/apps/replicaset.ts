@@ -1,6 +1,6 @@
 // ReplicaSet (apps/v1): keeps a number of identical pods running. Default replicas 1.
 // Validation: selector matches template labels and is immutable, template restartPolicy
-// Always. Field selector: status.replicas.
+// Always; status writes: workload-status.ts. Field selector: status.replicas.
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -12,6 +12,7 @@ import { LabelSelectorSchema } from '../common/selector.ts';
 import { PodTemplateSpecSchema, setPodTemplateDefaults, validatePodTemplate, validateSelectorAndTemplate } from '../core/pod-template.ts';
 import { resources } from '../resources.ts';
 import { validateCounts, validateSelectorImmutable, validateSelectorSyntax } from './workload.ts';
+import { validateReplicaSetStatusUpdate } from './workload-status.ts';
 
 export const ReplicaSetSpecSchema = obj({
   replicas: opt(int(), 'Number of desired pods (default 1).'),
@@ -62,5 +63,6 @@ export const replicaSetKind = defineKind<ReplicaSet>({
   defaults: setReplicaSetDefaults,
   validate: validateReplicaSet,
   validateUpdate: (rs, old) => validateSelectorImmutable(rs.spec?.selector, old.spec?.selector),
+  validateStatusUpdate: validateReplicaSetStatusUpdate,
   fields: (rs) => ({ 'status.replicas': String(rs.status?.replicas ?? 0) }),
 });

@@ -2,7 +2,7 @@
 // Defaults: replicas 1, podManagementPolicy OrderedReady, updateStrategy RollingUpdate with
 // partition 0, revisionHistoryLimit 10, claim retention Retain/Retain. After creation only
 // replicas, ordinals, template, updateStrategy, retention policy, minReadySeconds and
-// revisionHistoryLimit may change.
+// revisionHistoryLimit may change. Status writes: workload-status.ts.
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -18,6 +18,7 @@ import { resources } from '../resources.ts';
 import { at, deepEqual, fieldDuplicate, fieldForbidden, fieldInvalid, validateEnum, validateNonnegative } from '../validation/field.ts';
 import { isDNS1123Label } from '../validation/names.ts';
 import { validateCounts, validatePositiveIntOrPercent, validateSelectorSyntax } from './workload.ts';
+import { validateStatefulSetStatusUpdate } from './workload-status.ts';
 
 export const StatefulSetSpecSchema = obj({
   replicas: opt(int(), 'Number of desired pods (default 1).'),
@@ -139,4 +140,5 @@ export const statefulSetKind = defineKind<StatefulSet>({
   defaults: setStatefulSetDefaults,
   validate: validateStatefulSet,
   validateUpdate: validateStatefulSetUpdate,
+  validateStatusUpdate: validateStatefulSetStatusUpdate,
 });

@@ -5,6 +5,8 @@
 // input the validator will reject). Kind validators may assume the schema passed. A write
 // checks types once (type-check.ts, else zod): setDefaults reports it, validate trusts it;
 // an update's old object is checked too, unless the caller vouches for it (oldWellTyped).
+// A status write of a kind with a status validator checks ObjectMeta's update rules and the
+// kind's status rules only (validateStatusUpdate); other kinds check it as any update.
 
 import type { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -27,6 +29,10 @@ export interface KindParts<T extends KubeObject> {
   validate?: (obj: T) => StatusCause[];
   /** kind-specific update checks (validate(obj) has run already) */
   validateUpdate?: (obj: T, old: T) => StatusCause[];
+  /** the kind's checks of a status write (Kubernetes' `Validate<Kind>StatusUpdate` without
+   *  its ObjectMeta part), in place of validate and validateUpdate: the status write's spec
+   *  is the stored one, so it is not checked again */
+  validateStatusUpdate?: (obj: T, old: T) => StatusCause[];
   fields?: (obj: T) => Record<string, string>;
 }
 
@@ -45,6 +51,18 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
     ...validateObjectMeta(o.metadata, type.namespaced, nameRule),
     ...(parts.validate?.(o) ?? []),
   ];
+  const validateUpdate = (obj: T, old: T, wellTyped = false, oldWellTyped = false): StatusCause[] => {
+    const o = wellTyped ? obj : withoutNulls(obj);
+    const typeCauses = wellTyped ? [] : typeCausesOf(o);
+    if (typeCauses.length) return typeCauses;
+    const causes = [...validateObjectMetaUpdate(o.metadata, old.metadata ?? {}), ...validateNew(o)];
+    if (!parts.validateUpdate) return causes;
+    // kind update checks may assume a well-typed old object too: one that is not (stored
+    // by another version, or written around the registry) skips them
+    const prev = oldWellTyped ? old : withoutNulls(old);
+    if (oldWellTyped || passesSchema(prev)) causes.push(...parts.validateUpdate(o, prev));
+    return causes;
+  };
   return {
     type,
     schema,
@@ -61,16 +79,18 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
       const typeCauses = wellTyped ? [] : typeCausesOf(o);
       return typeCauses.length ? typeCauses : validateNew(o);
     },
-    validateUpdate(obj: T, old: T, wellTyped = false, oldWellTyped = false): StatusCause[] {
+    validateUpdate,
+    validateStatusUpdate(obj: T, old: T, wellTyped = false, oldWellTyped = false): StatusCause[] {
+      const statusUpdate = parts.validateStatusUpdate;
+      if (!statusUpdate) return validateUpdate(obj, old, wellTyped, oldWellTyped);
       const o = wellTyped ? obj : withoutNulls(obj);
       const typeCauses = wellTyped ? [] : typeCausesOf(o);
       if (typeCauses.length) return typeCauses;
-      const causes = [...validateObjectMetaUpdate(o.metadata, old.metadata ?? {}), ...validateNew(o)];
-      if (!parts.validateUpdate) return causes;
-      // kind update checks may assume a well-typed old object too: one that is not (stored
-      // by another version, or written around the registry) skips them
+      const causes = validateObjectMetaUpdate(o.metadata, old.metadata ?? {});
+      // an old object that is not well-typed is no base for the transition checks: the new
+      // object's own checks still run, against itself
       const prev = oldWellTyped ? old : withoutNulls(old);
-      if (oldWellTyped || passesSchema(prev)) causes.push(...parts.validateUpdate(o, prev));
+      causes.push(...statusUpdate(o, oldWellTyped || passesSchema(prev) ? prev : o));
       return causes;
     },
     selectableFields(obj: T): Record<string, string> {

@@ -1,8 +1,9 @@
 // Pod (core/v1): schema, SetDefaults_Pod (spec defaults, requests from limits,
 // enableServiceLinks, priority 0 without a class), validation and update rules (the spec is
 // immutable except images, activeDeadlineSeconds, added tolerations, removed scheduling
-// gates), field selectors, and `addDefaultTolerations` (the DefaultTolerationSeconds
-// admission plugin, which the apiserver calls on create).
+// gates), status-write rules (pod-status-validation.ts), field selectors, and
+// `addDefaultTolerations` (the DefaultTolerationSeconds admission plugin, which the apiserver
+// calls on create).
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -10,11 +11,12 @@ import { defineKind } from '../common/define.ts';
 import { ObjectMetaSchema } from '../common/object-meta.ts';
 import { obj, opt, typeMetaShape } from '../common/schema.ts';
 import { resources } from '../resources.ts';
-import { deepEqual, fieldForbidden, fieldInvalid, validateEnum } from '../validation/field.ts';
+import { deepEqual, fieldForbidden, fieldInvalid } from '../validation/field.ts';
 import type { Toleration } from './affinity.ts';
 import { setRequestsFromLimits } from './container.ts';
 import { PodSpecSchema, setPodSpecDefaults, validatePodSpec, type PodSpec } from './pod-spec.ts';
-import { POD_PHASES, PodStatusSchema } from './pod-status.ts';
+import { PodStatusSchema } from './pod-status.ts';
+import { validatePodPhase, validatePodStatusUpdate } from './pod-status-validation.ts';
 
 export const PodSchema = obj({
   ...typeMetaShape,
@@ -137,7 +139,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): StatusCause[] {
 function validatePod(pod: Pod): StatusCause[] {
   if (!pod.spec) return [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers' }];
   const causes = validatePodSpec(pod.spec, 'spec');
-  causes.push(...validateEnum(pod.status?.phase, POD_PHASES, 'status.phase'));
+  causes.push(...validatePodPhase(pod));
   return causes;
 }
 
@@ -147,6 +149,7 @@ export const podKind = defineKind<Pod>({
   defaults: setPodDefaults,
   validate: validatePod,
   validateUpdate: validatePodUpdate,
+  validateStatusUpdate: validatePodStatusUpdate,
   fields: (pod) => ({
     'spec.nodeName': pod.spec?.nodeName ?? '',
     'spec.restartPolicy': pod.spec?.restartPolicy ?? '',

@@ -1,0 +1,98 @@
+// Status writes through the real registry, in process: an invalid one is a 422 Invalid
+// naming the field and stores nothing, a valid one passes, and the spec (the stored one) is
+// never what makes one fail.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { realClock, resources } from '@kubesim/shared';
+import type { ApiError, KubeObject } from '@kubesim/shared';
+import { createMemoryStore } from '@kubesim/store';
+import type { KV } from '@kubesim/store';
+import { makeDeployment, makePod, makeRegistry } from '../test-helpers.ts';
+import { objectKey } from './keys.ts';
+import type { Registry } from './registry.ts';
+
+type WithStatus = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
+
+let registry: Registry;
+let store: KV;
+beforeEach(async () => {
+  store = createMemoryStore({ clock: realClock, compaction: false, maxWatcherBuffer: 1_000_000 });
+  registry = await makeRegistry({ store });
+});
+afterEach(async () => {
+  await registry.stop();
+});
+
+const rejection = async (p: Promise<unknown>): Promise<ApiError> => {
+  try {
+    await p;
+  } catch (err) {
+    return err as ApiError;
+  }
+  throw new Error('expected the write to fail');
+};
+
+const getPod = (name: string): Promise<WithStatus> => registry.get<WithStatus>(resources.pods, name, { namespace: 'default' });
+
+describe('status writes through the registry', () => {
+  it('answer an invalid pod status with 422 Invalid naming the field, and store nothing', async () => {
+    await registry.create(resources.pods, makePod('p'));
+    const before = await getPod('p');
+    const body = { ...before, status: { ...before.status, podIP: '10.0.0.300', podIPs: [{ ip: '10.0.0.300' }] } };
+    const err = await rejection(registry.update(resources.pods, body, { namespace: 'default', subresource: 'status' }));
+    expect(err.status.code).toBe(422);
+    expect(err.status.reason).toBe('Invalid');
+    expect(err.status.details?.causes).toEqual([
+      { reason: 'FieldValueInvalid', field: 'status.podIPs[0]', message: 'Invalid value: "10.0.0.300": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)' },
+    ]);
+    expect(err.message).toContain('status.podIPs[0]');
+    expect(await getPod('p')).toEqual(before);
+  });
+
+  it('reject a merge patch of pods/status the same way', async () => {
+    await registry.create(resources.pods, makePod('p'));
+    const before = await getPod('p');
+    const err = await rejection(registry.patch(resources.pods, 'p', { status: { hostIP: '10.1.0.1', hostIPs: [{ ip: '10.1.0.2' }] } }, { type: 'merge', namespace: 'default', subresource: 'status' }));
+    expect(err.status.code).toBe(422);
+    expect(err.status.details?.causes?.map((c) => c.field)).toEqual(['status.hostIPs[0].ip']);
+    expect(await getPod('p')).toEqual(before);
+  });
+
+  it('take a valid pod status', async () => {
+    await registry.create(resources.pods, makePod('p'));
+    const before = await getPod('p');
+    const status = { ...before.status, phase: 'Running', hostIP: '10.1.0.1', hostIPs: [{ ip: '10.1.0.1' }], podIP: '10.244.0.5', podIPs: [{ ip: '10.244.0.5' }] };
+    const r = await registry.update(resources.pods, { ...before, status }, { namespace: 'default', subresource: 'status' });
+    expect((r.object as WithStatus).status).toMatchObject({ phase: 'Running', podIP: '10.244.0.5' });
+    expect((await getPod('p')).status).toMatchObject({ phase: 'Running', podIP: '10.244.0.5' });
+  });
+
+  it('never fail because of the spec: a stored spec the pod rules reject still takes a status', async () => {
+    await registry.create(resources.pods, makePod('p'));
+    const created = await getPod('p');
+    // a spec written around the registry (by another version, say) that validation rejects
+    const { metadata, ...rest } = created;
+    const { resourceVersion: _rv, ...meta } = metadata;
+    const bad = { ...rest, metadata: meta, spec: { ...created.spec, restartPolicy: 'Sometimes' } };
+    await store.put(objectKey(resources.pods, 'default', 'p'), JSON.stringify(bad));
+    const stored = await getPod('p');
+    expect(stored.spec?.['restartPolicy']).toBe('Sometimes');
+    // the whole pod fails on its spec
+    const put = await rejection(registry.update(resources.pods, { ...stored, metadata: { ...stored.metadata, labels: { a: 'b' } } }, { namespace: 'default' }));
+    expect(put.status.details?.causes?.map((c) => c.field)).toContain('spec.restartPolicy');
+    // its status does not: neither the body's own spec nor the stored one is checked
+    const body = { ...stored, spec: { containers: [] }, status: { ...stored.status, phase: 'Running' } };
+    const r = await registry.update(resources.pods, body, { namespace: 'default', subresource: 'status' });
+    expect((r.object as WithStatus).status?.['phase']).toBe('Running');
+    expect((r.object as WithStatus).spec?.['restartPolicy']).toBe('Sometimes');
+  });
+
+  it('check a Deployment status by the Deployment status rules, and take a valid one', async () => {
+    await registry.create(resources.deployments, makeDeployment('web', 3));
+    const d = await registry.get<WithStatus>(resources.deployments, 'web', { namespace: 'default' });
+    const err = await rejection(registry.update(resources.deployments, { ...d, status: { replicas: 3, readyReplicas: 2, availableReplicas: 3 } }, { namespace: 'default', subresource: 'status' }));
+    expect(err.status.code).toBe(422);
+    expect(err.status.details?.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'status.availableReplicas', message: 'Invalid value: 3: cannot be greater than readyReplicas' }]);
+    const r = await registry.update(resources.deployments, { ...d, status: { replicas: 3, readyReplicas: 3, availableReplicas: 3 } }, { namespace: 'default', subresource: 'status' });
+    expect((r.object as WithStatus).status).toMatchObject({ availableReplicas: 3 });
+  });
+});
