@@ -1,4 +1,4 @@
-// `pnpm bench status-patch [rounds]`: the apiserver's cost of kubelet-sim's status writes in
+// `pnpm bench status-patch [rounds] [--only nodes|pods]`: the apiserver's cost of kubelet-sim's status writes in
 // process, the simulation's most expensive common writes: a node's heartbeat (its whole
 // status as a merge patch on nodes/status, the conditions' heartbeat times changed) and a
 // pod's status (its whole status, turning ready and not ready in turn), for 100 nodes and
@@ -14,6 +14,8 @@ import { createSimulation } from '../src/index.ts';
 
 const rounds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100);
 const count = 100;
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 type Rec = Record<string, unknown>;
 
 // a node and a running pod as kubelet-sim reports them
@@ -73,13 +75,13 @@ for (let pass = 0; pass < 2; pass++) {
     const statuses = Array.from({ length: count }, () => ({ status: podStatusAt(r % 2 === 0) }));
     let t = performance.now();
     let c = process.cpuUsage();
-    await Promise.all(heartbeats.map((body, i) => kubelet.patch(resources.nodes, `n${i}`, body, opts)));
+    if (only !== 'pods') await Promise.all(heartbeats.map((body, i) => kubelet.patch(resources.nodes, `n${i}`, body, opts)));
     nodeMs += performance.now() - t;
     let used = process.cpuUsage(c);
     nodeCpu += used.user + used.system;
     t = performance.now();
     c = process.cpuUsage();
-    await Promise.all(statuses.map((body, i) => kubelet.patch(resources.pods, `p${i}`, body, { ...opts, namespace: 'default' })));
+    if (only !== 'nodes') await Promise.all(statuses.map((body, i) => kubelet.patch(resources.pods, `p${i}`, body, { ...opts, namespace: 'default' })));
     podMs += performance.now() - t;
     used = process.cpuUsage(c);
     podCpu += used.user + used.system;
@@ -87,8 +89,8 @@ for (let pass = 0; pass < 2; pass++) {
   const n = rounds * count;
   const us = (ms: number): string => ((ms * 1000) / n).toFixed(1);
   if (pass === 1) {
-    console.log(`${n} node heartbeats: ${us(nodeMs)} µs wall, ${(nodeCpu / n).toFixed(1)} µs CPU each (${JSON.stringify(heartbeat()).length} bytes of status)`);
-    console.log(`${n} pod status writes: ${us(podMs)} µs wall, ${(podCpu / n).toFixed(1)} µs CPU each (${JSON.stringify(podStatusAt(true)).length} bytes of status)`);
+    if (only !== 'pods') console.log(`${n} node heartbeats: ${us(nodeMs)} µs wall, ${(nodeCpu / n).toFixed(1)} µs CPU each (${JSON.stringify(heartbeat()).length} bytes of status)`);
+    if (only !== 'nodes') console.log(`${n} pod status writes: ${us(podMs)} µs wall, ${(podCpu / n).toFixed(1)} µs CPU each (${JSON.stringify(podStatusAt(true)).length} bytes of status)`);
   }
 }
 for (const w of watches) w.stop();

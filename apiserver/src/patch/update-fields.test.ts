@@ -5,7 +5,7 @@
 // main-resource and status writes. Both must give the same entries, byte for byte.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { resources, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
+import { deepFreeze, resources, type KubeObject, type ManagedFieldsEntry, type ResourceType } from '@kubesim/shared';
 import { managedFieldsAfterUpdate, ownableContent } from './update-fields.ts';
 import { ownableContent as referenceOwnableContent, referenceManagedFieldsAfterUpdate } from './update-fields.reference.ts';
 
@@ -416,6 +416,43 @@ describe('managedFieldsAfterUpdate', () => {
         expect(JSON.stringify(managedFieldsAfterUpdate(old, after, 'a', 'Update', T1, resources.pods))).toBe(want);
       }
     }
+  });
+
+  it('agrees when the old entries are its own, frozen, as a stored state\'s are in process', () => {
+    // every write of the history made by managedFieldsAfterUpdate itself (so its entries are
+    // marked canonical) and deep-frozen, as the registry's watchers freeze a stored state;
+    // the last write then compared with the reference on copies of the same objects
+    const valueOrGrow = fc.oneof(
+      { weight: 4, arbitrary: editArb.map((e) => ({ ...e, op: 'tweak' as const })) },
+      { weight: 2, arbitrary: editArb.map((e) => ({ ...e, op: 'add' as const })) },
+      { weight: 1, arbitrary: editArb.map((e) => ({ ...e, op: 'delete' as const })) },
+      { weight: 1, arbitrary: editArb },
+    );
+    const write = fc.record({ manager: fc.constantFrom('a', 'b', 'kubelet'), subresource: fc.constantFrom(undefined, 'status', 'status'), edits: fc.array(valueOrGrow, { maxLength: 3 }) });
+    const inProcess = fc.tuple(fc.integer({ min: 0, max: kinds.length - 1 }), fc.constantFrom<Flaw>('none', 'none', 'none', 'duplicate keys', 'missing keys', 'all')).chain(([k, flaw]) =>
+      fc.record({ kind: fc.constant(k), base: kindsWith.get(flaw)![k]!.object, history: fc.array(write, { minLength: 1, maxLength: 4 }), write }),
+    );
+    fc.assert(
+      fc.property(inProcess, (s) => {
+        const type = kinds[s.kind]!.type;
+        let old = withMeta(structuredClone(s.base));
+        const first = managedFieldsAfterUpdate(undefined, old, 'a', 'Update', T0, type);
+        if (first) old.metadata.managedFields = deepFreeze(first);
+        for (const w of s.history) {
+          // (edited carries the old entries over: the write sends them back as it got them)
+          const next = withMeta(edited(old as unknown as JsonMap, w.edits));
+          const managed = managedFieldsAfterUpdate(old, next, w.manager, 'Update', T1, type, w.subresource);
+          if (managed === undefined) delete next.metadata.managedFields;
+          else next.metadata.managedFields = deepFreeze(managed);
+          old = next;
+        }
+        const updated = withMeta(edited(old as unknown as JsonMap, s.write.edits));
+        const args = [s.write.manager, 'Update', T2, type, s.write.subresource] as const;
+        const want = outcome(() => referenceManagedFieldsAfterUpdate(structuredClone(old), structuredClone(updated), ...args));
+        expect(outcome(() => managedFieldsAfterUpdate(old, updated, ...args))).toBe(want);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('restamps the writer of a Lease renewal, keeping its fields as they were', () => {
