@@ -14,6 +14,13 @@ export async function makeRegistry(opts: { clock?: Clock; seed?: number; store?:
   return registry;
 }
 
+/** a started Registry (real clock) and the memory store under it, for tests that read or
+ *  write the store directly */
+export async function makeRegistryAndStore(): Promise<{ registry: Registry; store: KV }> {
+  const store = createMemoryStore({ clock: realClock, compaction: false, maxWatcherBuffer: 1_000_000 });
+  return { registry: await makeRegistry({ store }), store };
+}
+
 export function makePod(name: string, opts: { labels?: Record<string, string>; nodeName?: string; namespace?: string } = {}): KubeObject {
   const pod: KubeObject & { spec: Record<string, unknown> } = {
     apiVersion: 'v1',

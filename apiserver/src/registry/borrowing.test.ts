@@ -180,39 +180,4 @@ describe('an update that borrows parts of the stored state', () => {
       }
     }
   });
-
-  it('prunes a status merge patch over a shared stored state as it does over a private one', async () => {
-    // (a status patch's result shares all but status and metadata with the stored state,
-    // whose own parts are not looked through for unknown fields)
-    const member = fc.constantFrom<Rec>({ phase: 'Running' }, { phase: 'Pending', surplus: 1 }, { conditions: [{ type: 'Ready', status: 'True', extra: 'x' }] }, { podIP: '10.0.0.1' });
-    const patchArb = fc.record({ status: member, metadata: fc.constantFrom<Rec | undefined>(undefined, { uid: 'wrong' }, { labels: { l: 'v' } }, { surplus: true }), spec: fc.constantFrom<Rec | undefined>(undefined, { surplus: 2 }) });
-    await fc.assert(
-      fc.asyncProperty(fc.array(patchArb, { minLength: 1, maxLength: 4 }), async (patches) => {
-        const a = await cluster(true);
-        const b = await cluster(false);
-        open.push(a.stop, b.stop);
-        for (const p of patches) {
-          const body: Rec = { status: p.status };
-          if (p.metadata) body['metadata'] = p.metadata;
-          if (p.spec) body['spec'] = p.spec;
-          const outcomes = await Promise.all(
-            [a, b].map(async ({ registry }) => {
-              const warnings: string[] = [];
-              const out: Rec = { warnings };
-              try {
-                out['answer'] = JSON.stringify((await registry.patch(resources.pods, 'p', structuredClone(body), { type: 'merge', subresource: 'status', namespace: 'default', user, userAgent: 'kubelet/v1', warnings })).object);
-              } catch (err) {
-                out['error'] = JSON.stringify((err as { status?: unknown }).status ?? String(err));
-              }
-              out['stored'] = JSON.stringify(await registry.get(resources.pods, 'p', { namespace: 'default' }));
-              return out;
-            }),
-          );
-          expect(outcomes[0]).toEqual(outcomes[1]);
-        }
-        for (const stop of open.splice(0)) await stop();
-      }),
-      { numRuns: runs, ...(seed !== undefined ? { seed } : {}) },
-    );
-  });
 });

@@ -2,11 +2,10 @@
 // naming the field and stores nothing, a valid one passes, and the spec (the stored one) is
 // never what makes one fail.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { realClock, resources } from '@kubesim/shared';
+import { resources } from '@kubesim/shared';
 import type { ApiError, KubeObject } from '@kubesim/shared';
-import { createMemoryStore } from '@kubesim/store';
 import type { KV } from '@kubesim/store';
-import { makeDeployment, makePod, makeRegistry } from '../test-helpers.ts';
+import { makeDeployment, makePod, makeRegistryAndStore } from '../test-helpers.ts';
 import { objectKey } from './keys.ts';
 import type { Registry } from './registry.ts';
 
@@ -15,8 +14,7 @@ type WithStatus = KubeObject & { status?: Record<string, unknown>; spec?: Record
 let registry: Registry;
 let store: KV;
 beforeEach(async () => {
-  store = createMemoryStore({ clock: realClock, compaction: false, maxWatcherBuffer: 1_000_000 });
-  registry = await makeRegistry({ store });
+  ({ registry, store } = await makeRegistryAndStore());
 });
 afterEach(async () => {
   await registry.stop();

@@ -3,21 +3,19 @@
 // managedFields included, changes nothing stored or watched), and the objects watchers get
 // must be what parsing the stored JSON gives.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { realClock, resources } from '@kubesim/shared';
+import { resources } from '@kubesim/shared';
 import type { KubeObject, WatchEvent } from '@kubesim/shared';
-import { createMemoryStore } from '@kubesim/store';
 import type { KV } from '@kubesim/store';
 import { rememberedJson, withResourceVersion } from './cached-object.ts';
 import { objectKey } from './keys.ts';
-import { makeDeployment, makePod, makeRegistry } from '../test-helpers.ts';
+import { makeDeployment, makePod, makeRegistryAndStore } from '../test-helpers.ts';
 import { createInProcessClient } from './in-process-client.ts';
 import type { Registry } from './registry.ts';
 
 let registry: Registry;
 let store: KV;
 beforeEach(async () => {
-  store = createMemoryStore({ clock: realClock, compaction: false, maxWatcherBuffer: 1_000_000 });
-  registry = await makeRegistry({ store });
+  ({ registry, store } = await makeRegistryAndStore());
 });
 afterEach(async () => {
   await registry.stop();
