@@ -81,7 +81,7 @@ describe.skipIf(!hasKubectl)('kubectl create, get and logs', () => {
       resources.pods,
       'default',
       'mypod',
-      (cur) => ({ ...cur, status: { phase: 'Running', containerStatuses: [{ name: 'nginx', ready: true, restartCount: 0, image: 'nginx', imageID: '', state: { running: {} } }] } }),
+      (cur) => ({ ...cur, status: { qosClass: (cur as { status?: { qosClass?: string } }).status?.qosClass, phase: 'Running', containerStatuses: [{ name: 'nginx', ready: true, restartCount: 0, image: 'nginx', imageID: '', state: { running: {} } }] } }),
       { subresource: 'status' },
     );
     const logs = await h.kubectl(['logs', 'mypod', '--tail=5']);

@@ -28,7 +28,9 @@ export async function startHarness(opts: { readyPods?: boolean } = {}): Promise<
   const markRunning = async (pod: Pod): Promise<void> => {
     if (opts.readyPods === false || pod.status?.phase === 'Running' || pod.metadata.deletionTimestamp) return;
     const now = formatTime(clock.now());
+    // (a status write carries the stored qosClass, as the kubelet's does)
     const status = {
+      qosClass: pod.status?.qosClass,
       phase: 'Running',
       podIP: '10.244.0.1',
       conditions: [

@@ -1,6 +1,6 @@
 // Status writes through the real registry, in process: an invalid one is a 422 Invalid
 // naming the field and stores nothing, a valid one passes, and the spec (the stored one) is
-// never what makes one fail.
+// never what makes one fail. Pods, Deployments and Jobs each by their own status rules.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resources } from '@kubesim/shared';
 import type { ApiError, KubeObject } from '@kubesim/shared';
@@ -84,6 +84,22 @@ describe('status writes through the registry', () => {
     expect((r.object as WithStatus).spec?.['restartPolicy']).toBe('Sometimes');
   });
 
+  it('keep a pod\'s qosClass: a status without one keeps the stored one, another one is refused', async () => {
+    await registry.create(resources.pods, makePod('p'));
+    const before = await getPod('p');
+    expect(before.status?.['qosClass']).toBe('BestEffort');
+    const { qosClass: _q, ...withoutQOS } = before.status ?? {};
+    const r = await registry.update(resources.pods, { ...before, status: { ...withoutQOS, phase: 'Running' } }, { namespace: 'default', subresource: 'status' });
+    expect((r.object as WithStatus).status).toMatchObject({ phase: 'Running', qosClass: 'BestEffort' });
+    // a merge patch that empties status keeps it too
+    const cleared = await registry.patch(resources.pods, 'p', { status: null }, { type: 'merge', namespace: 'default', subresource: 'status' });
+    expect((cleared.object as WithStatus).status).toEqual({ qosClass: 'BestEffort' });
+    const stored = await getPod('p');
+    const err = await rejection(registry.update(resources.pods, { ...stored, status: { ...stored.status, qosClass: 'Guaranteed' } }, { namespace: 'default', subresource: 'status' }));
+    expect(err.status.details?.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'status.qosClass', message: 'Invalid value: "Guaranteed": field is immutable' }]);
+    expect(await getPod('p')).toEqual(stored);
+  });
+
   it('check a Deployment status by the Deployment status rules, and take a valid one', async () => {
     await registry.create(resources.deployments, makeDeployment('web', 3));
     const d = await registry.get<WithStatus>(resources.deployments, 'web', { namespace: 'default' });
@@ -92,5 +108,32 @@ describe('status writes through the registry', () => {
     expect(err.status.details?.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'status.availableReplicas', message: 'Invalid value: 3: cannot be greater than readyReplicas' }]);
     const r = await registry.update(resources.deployments, { ...d, status: { replicas: 3, readyReplicas: 3, availableReplicas: 3 } }, { namespace: 'default', subresource: 'status' });
     expect((r.object as WithStatus).status).toMatchObject({ availableReplicas: 3 });
+  });
+
+  it('check a Job status by the Job status rules: a rejected write changes nothing stored', async () => {
+    const job = {
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pi', namespace: 'default' },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox' }] } } },
+    };
+    await registry.create(resources.jobs, job as KubeObject);
+    const getJob = (): Promise<WithStatus> => registry.get<WithStatus>(resources.jobs, 'pi', { namespace: 'default' });
+    const created = await getJob();
+    const started = { startTime: '2026-01-01T10:00:00Z', active: 1, ready: 1, uncountedTerminatedPods: {} };
+    const running = (await registry.update(resources.jobs, { ...created, status: started }, { namespace: 'default', subresource: 'status' })).object as WithStatus;
+    // Complete without SuccessCriteriaMet and without completionTime, with a pod still active
+    const body = { ...running, status: { ...started, conditions: [{ type: 'Complete', status: 'True' }] } };
+    const err = await rejection(registry.update(resources.jobs, body, { namespace: 'default', subresource: 'status' }));
+    expect(err.status.code).toBe(422);
+    expect(err.status.reason).toBe('Invalid');
+    expect(err.status.details?.causes).toEqual([
+      { reason: 'FieldValueRequired', field: 'status.completionTime', message: 'Required value: completionTime is required for Complete jobs' },
+      { reason: 'FieldValueInvalid', field: 'status.conditions', message: 'Invalid value: cannot set Complete=True condition without the SuccessCriteriaMet=true condition' },
+      { reason: 'FieldValueInvalid', field: 'status.active', message: 'Invalid value: 1: active>0 is invalid for finished job' },
+    ]);
+    expect(await getJob()).toEqual(running);
+    // a merge patch claiming more ready pods than active ones is refused the same way
+    const patched = await rejection(registry.patch(resources.jobs, 'pi', { status: { ready: 2 } }, { type: 'merge', namespace: 'default', subresource: 'status' }));
+    expect(patched.status.details?.causes).toEqual([{ reason: 'FieldValueInvalid', field: 'status.ready', message: 'Invalid value: 2: cannot set more ready pods than active' }]);
+    expect(await getJob()).toEqual(running);
   });
 });

@@ -56,10 +56,11 @@ describe('updates over a shared stored state', () => {
     const answers: KubeObject[] = [];
     const pod = await admin.get(resources.pods, 'p', { namespace: 'default' });
     // a new status (the writer gains fields), then a restamp (it owns every changed value)
-    const s1 = { ...pod, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } };
+    const qosClass = pod.status?.qosClass;
+    const s1 = { ...pod, status: { phase: 'Pending', qosClass, conditions: [{ type: 'PodScheduled', status: 'True' }] } };
     answers.push(await kubelet.updateSubresource<KubeObject>(resources.pods, 'p', 'status', s1, { namespace: 'default' }));
     await settle();
-    const s2 = { ...answers[0]!, status: { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }] } };
+    const s2 = { ...answers[0]!, status: { phase: 'Running', qosClass, conditions: [{ type: 'PodScheduled', status: 'True' }] } };
     answers.push(await kubelet.updateSubresource<KubeObject>(resources.pods, 'p', 'status', JSON.parse(JSON.stringify(s2)) as KubeObject, { namespace: 'default' }));
     await settle();
     // a write that changes nothing answers the stored state

@@ -30,6 +30,7 @@ import type { OwnedInput } from './create.ts';
 import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
 import { objectKey } from './keys.ts';
 import { namespaceCanBeRemoved } from './kinds/namespaces.ts';
+import { keepPodQOSClass, type PodLike } from './kinds/pods.ts';
 import type { NamespaceLike } from './kinds/namespaces.ts';
 import { allocateService, releaseService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
@@ -270,6 +271,7 @@ export async function applyUpdate(
   if (sub === 'status') {
     next = withStatus(old, (desired as unknown as Record<string, unknown>)['status'], frozen);
     borrowed = frozen;
+    if (info.type.group === '' && info.type.resource === 'pods') keepPodQOSClass(next, old as PodLike);
   } else if (sub === 'finalize') {
     next = current.toObject() as KubeObject & Record<string, unknown>;
     const finalizers = ((desired as NamespaceLike).spec?.finalizers ?? []).slice();

@@ -89,6 +89,7 @@ async function makeRunning(name: string): Promise<void> {
     (cur) => ({
       ...cur,
       status: {
+        qosClass: (cur as { status?: { qosClass?: string } }).status?.qosClass,
         phase: 'Running',
         conditions: [{ type: 'Ready', status: 'True' }],
         containerStatuses: [{ name: 'nginx', ready: true, restartCount: 0, image: 'nginx', imageID: '', state: { running: { startedAt: '2024-01-01T00:00:00Z' } } }],

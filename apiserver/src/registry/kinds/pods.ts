@@ -6,6 +6,7 @@
 //   exist nor mounts its token); spec.priority from the PriorityClass (./priority.ts).
 // - delete is graceful once the pod is on a node: deletionTimestamp = now + grace, and
 //   the kubelet finishes with a grace-0 delete. Unbound or finished pods go at once.
+// - pods/status: a status without qosClass keeps the stored one (keepPodQOSClass).
 import { addDefaultTolerations } from '@kubesim/shared';
 import type { Pod } from '@kubesim/shared';
 import type { DeleteOptions, KubeObject } from '@kubesim/shared';
@@ -13,7 +14,7 @@ import type { DeleteOptions, KubeObject } from '@kubesim/shared';
 interface ContainerLike {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
-interface PodLike extends KubeObject {
+export interface PodLike extends KubeObject {
   spec?: {
     nodeName?: string;
     terminationGracePeriodSeconds?: number;
@@ -51,6 +52,18 @@ export function qosClassOf(pod: PodLike): 'Guaranteed' | 'Burstable' | 'BestEffo
 
 export function preparePodForCreate(pod: PodLike): void {
   pod.status = { phase: 'Pending', qosClass: qosClassOf(pod) };
+}
+
+/** the pods/status strategy's PrepareForUpdate: the QoS class is set at create and never
+ *  changes, so a status written without one (old kubelets drop it) keeps the stored one; a
+ *  different one is left for validation to reject. `next.status` is replaced, not changed. */
+export function keepPodQOSClass(next: KubeObject & Record<string, unknown>, old: PodLike): void {
+  const qos = old.status?.qosClass;
+  const status = next['status'];
+  if (!qos || (status !== undefined && (status === null || typeof status !== 'object' || Array.isArray(status)))) return;
+  const st = status as { qosClass?: unknown } | undefined;
+  if (st?.qosClass !== undefined && st.qosClass !== '' && st.qosClass !== null) return;
+  next['status'] = { ...st, qosClass: qos };
 }
 
 /** admission done on every pod create apart from priority: tolerations, service account */

@@ -3,6 +3,7 @@
 // backoffLimitPerIndex), completionMode NonIndexed, suspend false, podReplacementPolicy
 // (Failed with a podFailurePolicy, else TerminatingOrFailed), labels from the template.
 // `addJobSelector` is the registry's selector generation; validation needs its result.
+// Status writes follow ValidateJobStatusUpdate (job-status.ts).
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';
@@ -14,6 +15,7 @@ import { LabelSelectorSchema, validateLabelSelector } from '../common/selector.t
 import { PodTemplateSpecSchema, setPodTemplateDefaults, validatePodTemplate, validateSelectorAndTemplate } from '../core/pod-template.ts';
 import { resources } from '../resources.ts';
 import { at, fieldRequired, validateEnum, validateImmutableField, validateNonnegative, type FieldPath } from '../validation/field.ts';
+import { validateJobStatusUpdate } from './job-status.ts';
 
 export const JOB_CONDITION_TYPES = ['Suspended', 'Complete', 'Failed', 'FailureTarget', 'SuccessCriteriaMet'] as const;
 
@@ -140,5 +142,6 @@ export const jobKind = defineKind<Job>({
   defaults: setJobDefaults,
   validate: (job) => validateJobSpec(job.spec, 'spec', true),
   validateUpdate: validateJobUpdate,
+  validateStatusUpdate: validateJobStatusUpdate,
   fields: (job) => ({ 'status.successful': String(job.status?.succeeded ?? 0) }),
 });

@@ -84,6 +84,15 @@ describe('validatePodStatusUpdate', () => {
     expect(validatePodStatusUpdate(structuredClone(bad), bad)).toEqual([]);
   });
 
+  it('keeps qosClass as stored: the same one passes, another (or none, which the registry fills first) is immutable', () => {
+    const old = stored();
+    expect(validatePodStatusUpdate(statusWrite(old, (s) => { s.qosClass = 'BestEffort'; s.phase = 'Running'; }), old)).toEqual([]);
+    const changed = statusWrite(old, (s) => { s.qosClass = 'Guaranteed'; });
+    expect(validatePodStatusUpdate(changed, old)).toEqual([{ reason: 'FieldValueInvalid', field: 'status.qosClass', message: 'Invalid value: "Guaranteed": field is immutable' }]);
+    const dropped = statusWrite(old, (s) => { delete s.qosClass; });
+    expect(validatePodStatusUpdate(dropped, old)).toEqual([{ reason: 'FieldValueInvalid', field: 'status.qosClass', message: 'Invalid value: "": field is immutable' }]);
+  });
+
   it('keeps a terminated container terminated under restartPolicy Never', () => {
     const old = stored({ spec: { restartPolicy: 'Never' } });
     old.status!.containerStatuses = [terminated('c', 0)];

@@ -1,9 +1,9 @@
 // The rules a write to pods/status must pass (Kubernetes' ValidatePodStatusUpdate): custom
-// condition types are qualified names, a new nominatedNodeName is a node name, a container
-// that may not restart stays terminated, resourceClaimStatuses name the spec's claims,
-// podIPs/hostIPs are valid IPs (at most one per family, hostIPs[0] = hostIP). Call
-// validatePodStatusUpdate(pod, old). kubesim adds the phase enum (validatePodPhase, on every
-// pod write) and leaves out qosClass immutability, the user and allocatedResourcesStatus checks.
+// condition types are qualified names, a new nominatedNodeName is a node name, qosClass never
+// changes (the registry gives a status without one the stored one first), a container that
+// may not restart stays terminated, resourceClaimStatuses name the spec's claims, podIPs and
+// hostIPs are valid IPs (one per family, hostIPs[0] = hostIP). validatePodStatusUpdate(pod,
+// old); kubesim adds the phase enum, leaves out the user and allocatedResourcesStatus checks.
 
 import type { StatusCause } from '../../errors.ts';
 import { at, fieldDuplicate, fieldForbidden, fieldInvalid, validateEnum, type FieldPath } from '../validation/field.ts';
@@ -38,6 +38,9 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): StatusCause[] {
   if (nominated !== (prev.nominatedNodeName ?? '') && nominated !== '') {
     for (const m of isDNS1123Subdomain(nominated)) causes.push(fieldInvalid('status.nominatedNodeName', nominated, m));
   }
+  // (ValidateImmutableField: an empty one differs too; the registry's keepPodQOSClass fills it first)
+  const qos = status.qosClass ?? '';
+  if (qos !== (prev.qosClass ?? '')) causes.push(fieldInvalid('status.qosClass', qos, 'field is immutable'));
   causes.push(...containerStateTransitions(status.containerStatuses, prev.containerStatuses, 'status.containerStatuses', restartPolicy, () => false));
   const sidecars = new Set((old.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
   causes.push(...containerStateTransitions(status.initContainerStatuses, prev.initContainerStatuses, 'status.initContainerStatuses', restartPolicy, (name) => sidecars.has(name)));
