@@ -88,7 +88,8 @@ export async function trackFinishedPods(
       const ix = completionIndexOf(pod);
       if (indexed && (ix === undefined || ix >= completions)) continue;
       if (match?.action === 'FailJob') failJobMessage ??= match.message;
-      if (indexed && job.spec.backoffLimitPerIndex !== undefined && ix !== undefined) {
+      // (an index that completed already, by another pod of it, stays complete)
+      if (indexed && job.spec.backoffLimitPerIndex !== undefined && ix !== undefined && !completed.has(ix)) {
         if (match?.action === 'FailIndex' || indexFailureCountOf(pod) + 1 > job.spec.backoffLimitPerIndex) failedIndexes.add(ix);
       }
       uncounted.failed.push(uid);
