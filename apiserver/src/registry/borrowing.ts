@@ -68,22 +68,20 @@ function borrowMembers(src: Rec, from: Rec, into?: string): Rec {
   return out;
 }
 
-/** what of a borrowing copy is not borrowed (members in their order, metadata's and
- *  status' too): where unknown fields may be */
+/** what of a borrowing copy is not borrowed (members in their order, metadata's too): where
+ *  unknown fields may be */
 export function unborrowedPart(copy: KubeObject, old: KubeObject): Rec {
-  return unborrowed(copy as unknown as Rec, old as unknown as Rec, true);
+  return unborrowed(copy as unknown as Rec, old as unknown as Rec, 'metadata');
 }
 
-/** `src`'s members that are not `from`'s own objects under the same name, in order; with
- *  `top`, metadata and status (when plain data, and not borrowed whole) the same way, one
- *  level down */
-function unborrowed(src: Rec, from: Rec, top: boolean): Rec {
+/** `src`'s members that are not `from`'s own objects under the same name, in order; the
+ *  member named `into` (when plain data) the same way, one level down */
+function unborrowed(src: Rec, from: Rec, into?: string): Rec {
   const out: Rec = {};
   for (const k of Object.keys(src)) {
     const v = src[k];
-    const f = from[k];
-    if (isObject(v) && v === f) continue;
-    out[k] = top && (k === 'metadata' || k === 'status') && isPlainData(v) && isPlainData(f) ? unborrowed(v, f, false) : v;
+    if (k === into && isPlainData(v)) out[k] = unborrowed(v, from[k] as Rec);
+    else if (!(isObject(v) && v === from[k])) out[k] = v;
   }
   return out;
 }
@@ -119,62 +117,19 @@ export function returnBorrowed(next: KubeObject, old: KubeObject): void {
   const n = next as KubeObject & Record<string, unknown>;
   const o = old as KubeObject & Record<string, unknown>;
   for (const k of Object.keys(n)) if (k !== 'metadata' && isObject(n[k]) && n[k] === o[k]) n[k] = clone(n[k]);
-  copyBorrowedMembers(n.metadata as Rec, o.metadata as Rec);
-  // (a status write's own status may borrow the members it did not change: withOwnStatus)
-  if (isPlainData(n['status']) && isPlainData(o['status'])) copyBorrowedMembers(n['status'], o['status']);
-}
-
-function copyBorrowedMembers(own: Rec, from: Rec): void {
-  for (const k of Object.keys(own)) if (isObject(own[k]) && own[k] === from[k]) own[k] = clone(own[k]);
+  const meta = n.metadata as Record<string, unknown>;
+  const oldMeta = o.metadata as Record<string, unknown>;
+  for (const k of Object.keys(meta)) if (isObject(meta[k]) && meta[k] === oldMeta[k]) meta[k] = clone(meta[k]);
 }
 
 /** a merge-patched object whose parts beside the patched path are the stored state's:
- *  its own top level, metadata (shallow) and status, the rest still shared. With `stored`
- *  (the stored state, deep-frozen and well-typed) the status borrows `stored`'s members
- *  that the patch left as they were (the same JSON, member order included): a kubelet
- *  sends its whole status each time, and most of it has not changed */
-export function withOwnStatus(patched: Rec, stored?: Rec): Rec {
+ *  its own top level, metadata (shallow) and status, the rest still shared */
+export function withOwnStatus(patched: Record<string, unknown>): Record<string, unknown> {
   const out = { ...patched };
   const meta = out['metadata'];
   if (isPlainObject(meta)) out['metadata'] = { ...meta };
-  const status = out['status'];
-  const before = stored?.['status'];
-  if (status !== undefined) out['status'] = isPlainData(status) && isPlainData(before) ? copyUnlike(status, before) : clone(status);
+  if (out['status'] !== undefined) out['status'] = clone(out['status']);
   return out;
-}
-
-/** `src`'s members as clone() copies them, but for those with the same JSON as `from`'s
- *  member of that name, which are `from`'s own (borrowed) */
-function copyUnlike(src: Rec, from: Rec): Rec {
-  const out: Rec = {};
-  for (const k of Object.keys(src)) {
-    const v = src[k];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    const f = from[k];
-    out[k] = isObject(v) && isObject(f) && sameJson(v, f) ? f : copied(v);
-  }
-  return out;
-}
-
-/** whether two values encode to the same JSON: `b` is a stored state's (plain JSON data),
- *  so `a` must be plain data with the same members in the same order */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return typeof a !== 'number' || Number.isFinite(a);
-  if (!isObject(a) || !isObject(b)) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b) || !isPlainData(a)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i] || !sameJson((a as Rec)[k], (b as Rec)[k])) return false;
-  }
-  return true;
 }
 
 /** `next` as the caller may have it: the managedFields entries (or FieldsV1 trees) the

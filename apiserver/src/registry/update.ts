@@ -200,14 +200,12 @@ export async function patchObject(core: RegistryCore, info: ResourceInfo, namesp
       const shares = ctx.type === 'json' || ctx.type === 'strategic' || statusMerge;
       const before = shares ? current.obj : current.toObject();
       let patched = applyPatch(info, before, patch, ctx);
-      // (parts of a well-typed, frozen stored state a status merge keeps may be borrowed)
-      const lends = statusMerge && current.wellTyped && Object.isFrozen(before);
-      if (statusMerge && isPlainObject(patched)) patched = withOwnStatus(patched, lends ? (before as unknown as Record<string, unknown>) : undefined);
+      if (statusMerge && isPlainObject(patched)) patched = withOwnStatus(patched);
       if (isPlainObject(patched) && !isTrusted(ctx.subresource)) {
         checkTypeMeta(info, patched);
         // warnings once, not once per retry; a status merge's parts that are the stored
         // state's own (a state this registry wrote, so pruned) are not looked through
-        const scanned = lends ? unborrowedPart(patched, before) : patched;
+        const scanned = statusMerge && current.wellTyped && Object.isFrozen(before) ? unborrowedPart(patched, before) : patched;
         patched = pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] }, statusMerge, scanned);
       }
       if (isPlainObject(patched) && isPlainObject(patched['metadata']) && patched['metadata']['resourceVersion'] === undefined) {
