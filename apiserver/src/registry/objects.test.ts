@@ -4,7 +4,7 @@
 // deepEqual: structural equality of JSON data, members that are undefined left out.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { clone, deepEqual } from './objects.ts';
+import { clone, deepEqual, withoutMember } from './objects.ts';
 
 function roundTrip(v: unknown): { value?: unknown; error?: string } {
   try {
@@ -134,6 +134,30 @@ describe('deepEqual', () => {
         expect(deepEqual(b, a)).toBe(referenceDeepEqual(b, a));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('withoutMember', () => {
+  it('gives what deleting the member gives (the same JSON, the same own members in order), leaving the object as it was', () => {
+    const key = fc.constantFrom('resourceVersion', 'name', 'uid', '__proto__', '0', '10', 'x');
+    const value = fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(undefined), fc.dictionary(fc.string({ maxLength: 2 }), fc.integer(), { maxKeys: 2 }));
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 6 }), fc.constantFrom('resourceVersion', 'name', '__proto__', '10'), (entries, name) => {
+        // (built as JSON.parse builds it: an own member named __proto__ stays a member)
+        const obj = JSON.parse(JSON.stringify(entries)) as Record<string, unknown>;
+        for (const [k, v] of Object.entries(entries)) if (v === undefined) Object.defineProperty(obj, k, { value: undefined, enumerable: true, writable: true, configurable: true });
+        const before = JSON.stringify(obj);
+        const expected = { ...obj };
+        delete expected[name];
+        const got = withoutMember(obj, name);
+        expect(got).not.toBe(obj);
+        expect(Object.getPrototypeOf(got)).toBe(Object.prototype);
+        expect(Object.keys(got)).toEqual(Object.keys(expected));
+        expect(JSON.stringify(got)).toBe(JSON.stringify(expected));
+        expect(JSON.stringify(obj)).toBe(before);
+      }),
+      { numRuns: 500 },
     );
   });
 });

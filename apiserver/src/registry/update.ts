@@ -36,7 +36,7 @@ import { allocateService, releaseService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
 import { mergePatch } from './merge-patch.ts';
 import { sameAsStored } from './no-op-write.ts';
-import { clone, deepEqual, isPlainObject } from './objects.ts';
+import { clone, deepEqual, isPlainObject, withoutMember } from './objects.ts';
 import { checkTypeMeta, managerOf, pruneUnknownFields, rejectUnknownApplyFields, specPart, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';
 
@@ -286,6 +286,8 @@ export async function applyUpdate(
     if (sub === undefined) info.strategy.prepareForUpdate?.(next, old);
   }
   core.stamp(info, next);
+  // (a new metadata without the resourceVersion rather than deleting it: see withoutMember)
+  if (next.metadata.resourceVersion !== undefined) next.metadata = withoutMember(next.metadata, 'resourceVersion');
   const meta = next.metadata;
   const oldMeta = old.metadata;
   meta.name = name;
@@ -299,7 +301,6 @@ export async function applyUpdate(
   else delete meta.deletionGracePeriodSeconds;
   if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
   else delete meta.generation;
-  delete meta.resourceVersion;
 
   const isService = info.type.group === '' && info.type.resource === 'services';
   if (isService && sub === undefined) patchAllocatedServiceValues(next as unknown as Service, old as unknown as Service);
