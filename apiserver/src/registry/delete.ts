@@ -20,6 +20,7 @@ import { podGracePeriod } from './kinds/pods.ts';
 import { releaseService } from './kinds/services.ts';
 import type { ServiceLike } from './kinds/services.ts';
 import { listObjects } from './list.ts';
+import { withoutMember } from './objects.ts';
 import type { WriteContext } from './write-common.ts';
 
 export interface DeleteResult {
@@ -129,7 +130,8 @@ export async function deleteObject(core: RegistryCore, info: ResourceInfo, names
       return { object: current.toObject(), deleted: true };
     }
     if (!changed || ctx.dryRun) return { object: obj, deleted: false };
-    delete meta.resourceVersion;
+    // (a new metadata without the resourceVersion: see withoutMember)
+    obj.metadata = withoutMember(meta, 'resourceVersion');
     const lease = info.strategy.ttlSeconds ? await core.leaseFor(info.strategy.ttlSeconds) : 0;
     const value = toStoredValue(obj);
     const res = await core.store.txn({
@@ -137,7 +139,7 @@ export async function deleteObject(core: RegistryCore, info: ResourceInfo, names
       success: [lease ? { type: 'put', key, value, lease } : { type: 'put', key, value }],
     });
     if (!res.succeeded) continue;
-    meta.resourceVersion = String(res.revision);
+    obj.metadata.resourceVersion = String(res.revision);
     return { object: obj, deleted: false };
   }
   throw conflict(info.type.resource, info.type.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
