@@ -200,9 +200,11 @@ function statusSummary(status: PodStatus | undefined): string {
   return text;
 }
 
-/** 32-bit FNV-1a of a string, to tell whether a status changed */
+/** FNV-1a of a string (its low 30 bits: a small integer V8 keeps unboxed; the unsigned
+ *  32-bit value made the optimized code give up again and again), to tell whether a
+ *  status changed; never -1 */
 function hashText(text: string): number {
   let h = 0x811c9dc5 | 0; // kept a 32-bit integer throughout (a double start deopts the loop)
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return h & 0x3fffffff;
 }
