@@ -94,23 +94,31 @@ afterEach(async () => {
   for (const stop of open.splice(0)) await stop();
 });
 
+/** each item's body (made from the stored state) patched over a shared and over a private
+ *  stored state in turn: the same outcome each time */
+async function expectSameOverSharedAndPrivate<T>(items: readonly T[], bodyOf: (item: T, stored: KubeObject & { status?: Rec }) => Rec): Promise<void> {
+  const a = await cluster(true);
+  const b = await cluster(false);
+  open.push(a.stop, b.stop);
+  for (const item of items) {
+    const body = bodyOf(item, (await b.registry.get(resources.pods, 'p', ns)) as KubeObject & { status?: Rec });
+    const outcomes = await Promise.all([a, b].map(({ registry }) => patchStatus(registry, body)));
+    expect(outcomes[0]).toEqual(outcomes[1]);
+  }
+  for (const stop of open.splice(0)) await stop();
+}
+
 describe('a status merge patch over a shared stored state', () => {
   it('stores, answers, warns and refuses as over a private one, whatever members it repeats', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(patchArb, { minLength: 1, maxLength: 4 }), async (patches) => {
-        const a = await cluster(true);
-        const b = await cluster(false);
-        open.push(a.stop, b.stop);
-        for (const p of patches) {
+      fc.asyncProperty(fc.array(patchArb, { minLength: 1, maxLength: 4 }), (patches) =>
+        expectSameOverSharedAndPrivate(patches, (p, stored) => {
           // the whole stored status, as a kubelet sends it, with some members changed
-          const stored = (await b.registry.get(resources.pods, 'p', ns)) as KubeObject & { status?: Rec };
           const status: Rec = structuredClone(stored.status ?? {});
           for (const [member, change] of p.changes) status[member] = changed(status[member], change);
-          const outcomes = await Promise.all([a, b].map(({ registry }) => patchStatus(registry, { status: { ...status, ...p.extra } })));
-          expect(outcomes[0]).toEqual(outcomes[1]);
-        }
-        for (const stop of open.splice(0)) await stop();
-      }),
+          return { status: { ...status, ...p.extra } };
+        }),
+      ),
       { numRuns: runs, ...(seed !== undefined ? { seed } : {}) },
     );
   });
@@ -121,19 +129,14 @@ describe('a status merge patch over a shared stored state', () => {
     const member = fc.constantFrom<Rec>({ phase: 'Running' }, { phase: 'Pending', surplus: 1 }, { conditions: [{ type: 'Ready', status: 'True', extra: 'x' }] }, { podIP: '10.0.0.1' });
     const bodyArb = fc.record({ status: member, metadata: fc.constantFrom<Rec | undefined>(undefined, { uid: 'wrong' }, { labels: { l: 'v' } }, { surplus: true }), spec: fc.constantFrom<Rec | undefined>(undefined, { surplus: 2 }) });
     await fc.assert(
-      fc.asyncProperty(fc.array(bodyArb, { minLength: 1, maxLength: 4 }), async (bodies) => {
-        const a = await cluster(true);
-        const b = await cluster(false);
-        open.push(a.stop, b.stop);
-        for (const p of bodies) {
+      fc.asyncProperty(fc.array(bodyArb, { minLength: 1, maxLength: 4 }), (bodies) =>
+        expectSameOverSharedAndPrivate(bodies, (p) => {
           const body: Rec = { status: p.status };
           if (p.metadata) body['metadata'] = p.metadata;
           if (p.spec) body['spec'] = p.spec;
-          const outcomes = await Promise.all([a, b].map(({ registry }) => patchStatus(registry, body)));
-          expect(outcomes[0]).toEqual(outcomes[1]);
-        }
-        for (const stop of open.splice(0)) await stop();
-      }),
+          return body;
+        }),
+      ),
       { numRuns: runs, ...(seed !== undefined ? { seed } : {}) },
     );
   });

@@ -35,17 +35,22 @@ const pod = (uid: string, index: number, phase: string): Pod =>
 /** a context whose client takes every finalizer patch */
 const ctx = { client: { patch: async () => ({}), get: async () => ({}) } } as unknown as ControllerContext;
 
+/** the statuses trackFinishedPods writes for `pods` */
+async function writtenFor(pods: Pod[]): Promise<JobStatus[]> {
+  const written: JobStatus[] = [];
+  await trackFinishedPods(ctx, job, pods, new Set(), async (status) => {
+    written.push(status);
+    return { ...job, status };
+  });
+  return written;
+}
+
 describe('trackFinishedPods', () => {
   it('counts a failed second pod of a completed index without failing that index', async () => {
     // (a pod of index 0 that a restart left behind fails after index 0 completed: failing
     // the index too would make completedIndexes and failedIndexes overlap, which the
     // apiserver refuses, and the Job's status would stay stuck)
-    const written: JobStatus[] = [];
-    const writeStatus = async (status: JobStatus): Promise<Job> => {
-      written.push(status);
-      return { ...job, status };
-    };
-    await trackFinishedPods(ctx, job, [pod('late', 0, 'Failed'), pod('runner', 1, 'Running')], new Set(), writeStatus);
+    const written = await writtenFor([pod('late', 0, 'Failed'), pod('runner', 1, 'Running')]);
     expect(written.length).toBeGreaterThan(0);
     const first = written[0]!;
     expect(first.uncountedTerminatedPods?.failed).toEqual(['late']);
@@ -55,12 +60,7 @@ describe('trackFinishedPods', () => {
   });
 
   it('fails an index whose pod fails before the index completes', async () => {
-    const written: JobStatus[] = [];
-    const writeStatus = async (status: JobStatus): Promise<Job> => {
-      written.push(status);
-      return { ...job, status };
-    };
-    await trackFinishedPods(ctx, job, [pod('other', 1, 'Failed')], new Set(), writeStatus);
+    const written = await writtenFor([pod('other', 1, 'Failed')]);
     expect(written[0]!.failedIndexes).toBe('1');
     expect(written[0]!.uncountedTerminatedPods?.failed).toEqual(['other']);
   });

@@ -10,6 +10,7 @@
 import { addDefaultTolerations } from '@kubesim/shared';
 import type { Pod } from '@kubesim/shared';
 import type { DeleteOptions, KubeObject } from '@kubesim/shared';
+import { isPlainObject } from '../objects.ts';
 
 interface ContainerLike {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -60,10 +61,10 @@ export function preparePodForCreate(pod: PodLike): void {
 export function keepPodQOSClass(next: KubeObject & Record<string, unknown>, old: PodLike): void {
   const qos = old.status?.qosClass;
   const status = next['status'];
-  if (!qos || (status !== undefined && (status === null || typeof status !== 'object' || Array.isArray(status)))) return;
-  const st = status as { qosClass?: unknown } | undefined;
-  if (st?.qosClass !== undefined && st.qosClass !== '' && st.qosClass !== null) return;
-  next['status'] = { ...st, qosClass: qos };
+  if (!qos || (status !== undefined && !isPlainObject(status))) return;
+  const given = status?.['qosClass'];
+  if (given !== undefined && given !== '' && given !== null) return;
+  next['status'] = { ...status, qosClass: qos };
 }
 
 /** admission done on every pod create apart from priority: tolerations, service account */

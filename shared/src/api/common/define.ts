@@ -51,16 +51,29 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
     ...validateObjectMeta(o.metadata, type.namespaced, nameRule),
     ...(parts.validate?.(o) ?? []),
   ];
+  // `obj` ready for the kind's checks (setDefaults dropped the nulls of an object it found
+  // well-typed), or the type errors that stop them
+  const typed = (obj: T, wellTyped: boolean): T | StatusCause[] => {
+    if (wellTyped) return obj;
+    const o = withoutNulls(obj);
+    const typeCauses = typeCausesOf(o);
+    return typeCauses.length ? typeCauses : o;
+  };
+  // `old` for the kind's update checks, which may assume it well-typed; undefined when it is
+  // not (stored by another version, or written around the registry)
+  const typedOld = (old: T, oldWellTyped: boolean): T | undefined => {
+    if (oldWellTyped) return old;
+    const prev = withoutNulls(old);
+    return passesSchema(prev) ? prev : undefined;
+  };
   const validateUpdate = (obj: T, old: T, wellTyped = false, oldWellTyped = false): StatusCause[] => {
-    const o = wellTyped ? obj : withoutNulls(obj);
-    const typeCauses = wellTyped ? [] : typeCausesOf(o);
-    if (typeCauses.length) return typeCauses;
+    const o = typed(obj, wellTyped);
+    if (Array.isArray(o)) return o;
     const causes = [...validateObjectMetaUpdate(o.metadata, old.metadata ?? {}), ...validateNew(o)];
     if (!parts.validateUpdate) return causes;
-    // kind update checks may assume a well-typed old object too: one that is not (stored
-    // by another version, or written around the registry) skips them
-    const prev = oldWellTyped ? old : withoutNulls(old);
-    if (oldWellTyped || passesSchema(prev)) causes.push(...parts.validateUpdate(o, prev));
+    // (an old object that is not well-typed skips the kind's update checks)
+    const prev = typedOld(old, oldWellTyped);
+    if (prev) causes.push(...parts.validateUpdate(o, prev));
     return causes;
   };
   return {
@@ -74,23 +87,19 @@ export function defineKind<T extends KubeObject>(parts: KindParts<T>): KindDefin
       return true;
     },
     validate(obj: T, wellTyped = false): StatusCause[] {
-      // setDefaults dropped the nulls of an object it found well-typed
-      const o = wellTyped ? obj : withoutNulls(obj);
-      const typeCauses = wellTyped ? [] : typeCausesOf(o);
-      return typeCauses.length ? typeCauses : validateNew(o);
+      const o = typed(obj, wellTyped);
+      return Array.isArray(o) ? o : validateNew(o);
     },
     validateUpdate,
     validateStatusUpdate(obj: T, old: T, wellTyped = false, oldWellTyped = false): StatusCause[] {
       const statusUpdate = parts.validateStatusUpdate;
       if (!statusUpdate) return validateUpdate(obj, old, wellTyped, oldWellTyped);
-      const o = wellTyped ? obj : withoutNulls(obj);
-      const typeCauses = wellTyped ? [] : typeCausesOf(o);
-      if (typeCauses.length) return typeCauses;
+      const o = typed(obj, wellTyped);
+      if (Array.isArray(o)) return o;
       const causes = validateObjectMetaUpdate(o.metadata, old.metadata ?? {});
       // an old object that is not well-typed is no base for the transition checks: the new
       // object's own checks still run, against itself
-      const prev = oldWellTyped ? old : withoutNulls(old);
-      causes.push(...statusUpdate(o, oldWellTyped || passesSchema(prev) ? prev : o));
+      causes.push(...statusUpdate(o, typedOld(old, oldWellTyped) ?? o));
       return causes;
     },
     selectableFields(obj: T): Record<string, string> {
