@@ -2,7 +2,7 @@
 // informers, talking only to the apiserver through a Client. startControllerManager()
 // runs the chosen controllers in one process (kube-controller-manager's role).
 
-import { SharedInformerFactory, createEventRecorder, noopLogger, realClock, stripManagedFields, systemRandom } from '@kubesim/shared';
+import { SharedInformerFactory, createEventRecorder, noopLogger, realClock, seededRandom, stripManagedFields, systemRandom } from '@kubesim/shared';
 import type { Client, Clock, LoggerLike, Random } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from './context.ts';
 import { startDeploymentController } from './deployment/controller.ts';
@@ -104,7 +104,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     const start = starters[name];
     if (!start) throw new Error(`unknown controller "${name}" (known: ${Object.keys(starters).join(', ')})`);
     // Each controller reports events under its own name, as in Kubernetes (`deployment-controller`).
-    const recorder = createEventRecorder({ client: opts.client, clock, component: eventSources[name] ?? `${name}-controller`, logger });
+    const recorder = createEventRecorder({ client: opts.client, clock, component: eventSources[name] ?? `${name}-controller`, logger, random: seededRandom(base.random.int(2 ** 31)) });
     controllers.push(start({ ...base, recorder: { event: (obj, type, reason, message) => recorder.event(obj, type, reason, message) } }));
   }
   informers.start();

@@ -10,7 +10,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client, Clock, EventRecorder, KubeObject, LoggerLike, Random } from '@kubesim/shared';
-import { createEventRecorder, errorMessage, isNotFound, noopLogger, SharedInformer, stripManagedFields } from '@kubesim/shared';
+import { createEventRecorder, errorMessage, isNotFound, noopLogger, seededRandom, SharedInformer, stripManagedFields } from '@kubesim/shared';
 import { Backends, BACKEND_ANNOTATION_PREFIX } from './http/backends.ts';
 import { createKubeletServer } from './http/server.ts';
 import type { KubeletApi } from './http/server.ts';
@@ -138,7 +138,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   function recorderFor(node: string): EventRecorder {
     let r = recorders.get(node);
     if (!r) {
-      r = createEventRecorder({ client, clock, component: 'kubelet', host: node, logger });
+      r = createEventRecorder({ client, clock, component: 'kubelet', host: node, logger, random: seededRandom(random.int(2 ** 31)) });
       recorders.set(node, r);
     }
     return r;

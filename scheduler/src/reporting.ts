@@ -5,20 +5,20 @@
 // the PodScheduled=False condition (+ status.nominatedNodeName) through a strategic merge
 // patch of pods/status, skipped when nothing would change.
 
-import { createEventRecorder, formatTime, resources } from '@kubesim/shared';
-import type { Client, Clock, EventRecorder, LoggerLike } from '@kubesim/shared';
+import { createEventRecorder, formatTime, resources, seededRandom } from '@kubesim/shared';
+import type { Client, Clock, EventRecorder, LoggerLike, Random } from '@kubesim/shared';
 import type { EventSink } from './framework/interfaces.ts';
 import { podKey } from './framework/pod-info.ts';
 import type { Pod, PodCondition } from './types.ts';
 
-export function newEventSink(client: Client | undefined, clock: Clock, logger: LoggerLike): EventSink {
+export function newEventSink(client: Client | undefined, clock: Clock, logger: LoggerLike, random: Random): EventSink {
   if (!client) return { event() {} };
   const recorders = new Map<string, EventRecorder>();
   return {
     event: (regarding, type, reason, _action, note) => {
       const component = (regarding as Pod).spec?.schedulerName ?? 'default-scheduler';
       let r = recorders.get(component);
-      if (!r) recorders.set(component, (r = createEventRecorder({ client, clock, component, logger, correlate: false })));
+      if (!r) recorders.set(component, (r = createEventRecorder({ client, clock, component, logger, correlate: false, random: seededRandom(random.int(2 ** 31)) })));
       const isPod = Array.isArray((regarding as Pod).spec?.containers);
       r.event(regarding, type, reason, note, { resourceType: isPod ? resources.pods : resources.nodes });
     },

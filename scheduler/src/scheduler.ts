@@ -93,7 +93,7 @@ export class Scheduler {
     this.cache = new SchedulerCache(o.clock, o.assumedPodTTLMs ?? 0);
     this.decisions = new DecisionStore(o.explainCapacity ?? 500, undefined, undefined, (totals) => this.scoreBuffers.give(totals));
     this.listers = emptyListers({ pod: (ns, name) => this.pods.get(`${ns}/${name}`), ...o.listers });
-    this.events = o.events ?? newEventSink(o.client, o.clock, this.log);
+    this.events = o.events ?? newEventSink(o.client, o.clock, this.log, o.random);
     for (const profile of cfg.profiles) {
       const fwk = new Framework({
         profile,

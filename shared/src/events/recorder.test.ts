@@ -4,7 +4,8 @@ import type { Client } from '../client/types.ts';
 import type { Clock } from '../clock.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { resources } from '../api/resources.ts';
-import { notFound, forbidden } from '../errors.ts';
+import { alreadyExists, notFound, forbidden } from '../errors.ts';
+import { seededRandom } from '../random.ts';
 import type { LoggerLike } from '../logger-like.ts';
 
 interface Call {
@@ -73,9 +74,12 @@ function setup() {
   const fake = fakeClient();
   const clock = manualClock(START);
   const logger = collectingLogger();
-  const recorder = createEventRecorder({ client: fake.client, clock, component: 'default-scheduler', logger });
+  const recorder = createEventRecorder({ client: fake.client, clock, component: 'default-scheduler', logger, random: seededRandom(7) });
   return { ...fake, clock, logger, recorder };
 }
+
+/** the nanoseconds in an event name `<object>.<hex nanoseconds>` */
+const nanosOf = (name: string): bigint => BigInt(`0x${name.slice(name.lastIndexOf('.') + 1)}`);
 
 describe('EventRecorder', () => {
   it('creates a core/v1 Event describing the object', async () => {
@@ -86,10 +90,15 @@ describe('EventRecorder', () => {
     const call = calls[0] as Call;
     expect(call).toMatchObject({ verb: 'create', resource: 'events', namespace: 'shop' });
     const ev = call.body as RecordedEvent;
+    // named as client-go names it: the clock's nanoseconds in hex (the part below the
+    // millisecond drawn from the recorder's random source)
+    expect(ev.metadata.name).toMatch(/^web-1\.[0-9a-f]{16}$/);
+    const nanos = nanosOf(ev.metadata.name);
+    expect(nanos >= BigInt(START) * 1_000_000n && nanos < BigInt(START + 1) * 1_000_000n).toBe(true);
     expect(ev).toEqual({
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `web-1.${(BigInt(START) * 1_000_000n).toString(16)}`, namespace: 'shop' },
+      metadata: { name: ev.metadata.name, namespace: 'shop' },
       involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'shop', uid: 'uid-1', apiVersion: 'v1', resourceVersion: '42' },
       reason: 'Scheduled',
       message: 'Successfully assigned shop/web-1 to node-1',
@@ -128,6 +137,46 @@ describe('EventRecorder', () => {
     recorder.event(pod, 'Normal', 'B', 'two');
     await recorder.flush();
     expect(new Set(calls.map((c) => c.name)).size).toBe(2);
+  });
+
+  it('gives events about one object from two components in the same millisecond different names', async () => {
+    // the scheduler's Scheduled and the kubelet's Pulling about one pod, at one virtual instant
+    const fake = fakeClient();
+    const clock = manualClock(START);
+    const scheduler = createEventRecorder({ client: fake.client, clock, component: 'default-scheduler', correlate: false, random: seededRandom(1) });
+    const kubelet = createEventRecorder({ client: fake.client, clock, component: 'kubelet', host: 'node-1', random: seededRandom(2) });
+    scheduler.event(pod, 'Normal', 'Scheduled', 'Successfully assigned shop/web-1 to node-1');
+    kubelet.event(pod, 'Normal', 'Pulling', 'Pulling image "nginx"');
+    await Promise.all([scheduler.flush(), kubelet.flush()]);
+    expect(fake.calls).toHaveLength(2);
+    expect(fake.calls[0]!.name).not.toBe(fake.calls[1]!.name);
+  });
+
+  it('replays its names from a seeded random source, increasing within the millisecond', async () => {
+    const names = async (): Promise<string[]> => {
+      const fake = fakeClient();
+      const r = createEventRecorder({ client: fake.client, clock: manualClock(START), component: 'kubelet', random: seededRandom(42) });
+      for (const reason of ['Pulling', 'Pulled', 'Created', 'Started']) r.event(pod, 'Normal', reason, reason);
+      await r.flush();
+      return fake.calls.map((c) => c.name);
+    };
+    const first = await names();
+    expect(await names()).toEqual(first);
+    const nanos = first.map(nanosOf);
+    for (let i = 1; i < nanos.length; i++) expect(nanos[i]! > nanos[i - 1]!).toBe(true);
+  });
+
+  it('takes a fresh name when its create finds the name taken, and patches that name on a repeat', async () => {
+    const { recorder, calls, failures, logger } = setup();
+    failures['create']?.push(alreadyExists('events', '', 'web-1.x'));
+    recorder.event(pod, 'Normal', 'Scheduled', 'm');
+    recorder.event(pod, 'Normal', 'Scheduled', 'm');
+    await recorder.flush();
+    expect(calls.map((c) => c.verb)).toEqual(['create', 'create', 'patch']);
+    expect(calls[1]!.name).not.toBe(calls[0]!.name);
+    expect((calls[1]!.body as RecordedEvent).metadata.name).toBe(calls[1]!.name);
+    expect(calls[2]).toMatchObject({ name: calls[1]!.name, body: { count: 2 } });
+    expect(logger.errors).toHaveLength(0);
   });
 
   it('patches count and lastTimestamp when the same event repeats within 10 minutes', async () => {

@@ -9,13 +9,20 @@
 // about one object, then 1 per 5 minutes (the rest are dropped). So a ReplicaSet creating
 // 10,000 pods writes ~25 SuccessfulCreate events, not 10,000. Components on the new events
 // API (kube-scheduler) pass `correlate: false`.
+// Names: client-go takes the nanoseconds from a real clock, so two components naming events
+// about one pod (the scheduler's Scheduled, the kubelet's Pulling) never pick the same
+// name. kubesim's clocks count milliseconds (and a virtual clock stands still within a
+// step), so the nanoseconds below the millisecond are drawn from the injected `random`:
+// seeded in a simulation, so names replay. Should two names still meet, the create that
+// finds the name taken (AlreadyExists) takes a fresh name and creates once more.
 
 import type { Clock } from '../clock.ts';
 import { formatTime } from '../clock.ts';
 import type { Client } from '../client/types.ts';
 import type { KubeObject } from '../api/meta.ts';
 import { resources, type ResourceType } from '../api/resources.ts';
-import { isNotFound } from '../errors.ts';
+import { isAlreadyExists, isNotFound } from '../errors.ts';
+import { systemRandom, type Random } from '../random.ts';
 import type { LoggerLike } from '../logger-like.ts';
 import { errorMessage, noopLogger } from '../logger-like.ts';
 
@@ -49,6 +56,8 @@ export interface EventRecorderOptions {
   logger?: LoggerLike;
   /** aggregate similar events and drop spam (client-go record's EventCorrelator); default true */
   correlate?: boolean;
+  /** draws the sub-millisecond part of event names (default: seeded from the OS) */
+  random?: Random;
 }
 
 export interface EventOptions {
@@ -83,7 +92,9 @@ function rememberIn<V>(m: Map<string, V>, key: string, v: V): void {
 }
 
 interface Seen {
-  name: string;
+  /** the event's name, one box shared by its repeats: a create that finds the name taken
+   *  renames it for the repeats queued behind it */
+  name: { current: string };
   namespace: string;
   count: number;
   firstTimestamp: string;
@@ -102,9 +113,12 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
   let queue: Promise<void> = Promise.resolve();
   let lastNanos = 0n;
 
-  /** clock nanoseconds, bumped so two events in one millisecond get different names */
+  const random = opts.random ?? systemRandom();
+
+  /** the clock's milliseconds in nanoseconds, the part below them drawn at random; bumped so
+   *  that one recorder's names keep increasing */
   const uniqueNanos = (ms: number): bigint => {
-    const nanos = BigInt(Math.floor(ms)) * 1_000_000n;
+    const nanos = BigInt(Math.floor(ms)) * 1_000_000n + BigInt(random.int(1_000_000));
     lastNanos = nanos > lastNanos ? nanos : lastNanos + 1n;
     return lastNanos;
   };
@@ -132,8 +146,9 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
     return ok;
   };
 
-  async function write(ev: RecordedEvent, repeat: boolean): Promise<void> {
+  async function write(ev: RecordedEvent, repeat: boolean, name: Seen['name']): Promise<void> {
     const namespace = ev.metadata.namespace;
+    ev.metadata.name = name.current;
     if (repeat) {
       try {
         await client.patch(resources.events, ev.metadata.name, { count: ev.count, lastTimestamp: ev.lastTimestamp, message: ev.message }, { type: 'merge', namespace });
@@ -144,7 +159,14 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       }
     }
     // core/v1 Event as client-go sends it: eventTime is null, which the kind's schema type does not model
-    await client.create(resources.events as ResourceType, ev, { namespace });
+    try {
+      await client.create(resources.events as ResourceType, ev, { namespace });
+    } catch (err) {
+      if (repeat || !isAlreadyExists(err)) throw err;
+      // another component named its event about this object the same: take a fresh name
+      name.current = ev.metadata.name = `${ev.involvedObject.name}.${uniqueNanos(clock.now()).toString(16)}`;
+      await client.create(resources.events as ResourceType, ev, { namespace });
+    }
   }
 
   function event(obj: KubeObject, type: EventType, reason: string, message: string, eventOpts: EventOptions = {}): void {
@@ -185,7 +207,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       const repeat = prior !== undefined && nowMs - prior.lastSeenMs <= EVENT_AGGREGATION_WINDOW_MS;
       const entry: Seen = repeat
         ? { ...prior, count: prior.count + 1, lastSeenMs: nowMs }
-        : { name: `${involvedObject.name}.${uniqueNanos(nowMs).toString(16)}`, namespace, count: 1, firstTimestamp: now, lastSeenMs: nowMs };
+        : { name: { current: `${involvedObject.name}.${uniqueNanos(nowMs).toString(16)}` }, namespace, count: 1, firstTimestamp: now, lastSeenMs: nowMs };
       rememberIn(seen, key, entry);
       // as client-go: the event is counted (above) even when the spam filter then drops it
       if (correlate && !allowed(JSON.stringify(about), nowMs)) return;
@@ -195,7 +217,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
       const ev: RecordedEvent = {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: entry.name, namespace },
+        metadata: { name: entry.name.current, namespace },
         involvedObject,
         reason,
         message,
@@ -208,7 +230,7 @@ export function createEventRecorder(opts: EventRecorderOptions): EventRecorder {
         reportingComponent: component,
         reportingInstance: opts.host ?? '',
       };
-      queue = queue.then(() => write(ev, repeat)).catch((err: unknown) => {
+      queue = queue.then(() => write(ev, repeat, entry.name)).catch((err: unknown) => {
         log.error({ event: ev.metadata.name, namespace, reason, err: errorMessage(err) }, 'failed to write event');
       });
     } catch (err) {
