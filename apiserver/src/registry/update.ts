@@ -1,7 +1,7 @@
-// UPDATE (PUT), PATCH and the read-modify-write loop under both (Kubernetes'
-// GuaranteedUpdate): read the current object, compute the new one, write it only if
-// the object is still at the revision read (compare-and-swap on modRevision), retry on
-// a lost race unless the client pinned a resourceVersion (then 409 Conflict).
+// UPDATE (PUT), and the read-modify-write loop under it and under PATCH (patch-object.ts;
+// Kubernetes' GuaranteedUpdate): read the current object, compute the new one, write it
+// only if the object is still at the revision read (compare-and-swap on modRevision), retry
+// on a lost race unless the client pinned a resourceVersion (then 409 Conflict).
 // The new object is prepared per subresource - main resource: status kept from the old
 // object; `status`: only status taken; `finalize` (namespaces): only spec.finalizers -
 // then defaulted, recorded in managedFields (an Update entry for the writer; server-side
@@ -16,28 +16,25 @@
 // borrowed, not copied (borrowing.ts), and a write that changes only a kind's free leaves
 // (a Lease renewal) skips defaulting, validation and the managedFields walk
 // (free-leaf-update.ts).
-import { badRequest, conflict, failure, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
-import type { KubeObject, PatchType, Service } from '@kubesim/shared';
-import { managedFieldsAfterUpdate, serverSideApply } from '../patch/apply.ts';
-import { strategicMergePatch } from '../patch/strategic.ts';
-import { answerOf, borrowingCopy, mayBorrow, returnBorrowed, unborrowedPart, withOwnStatus, withStatus } from './borrowing.ts';
+import { badRequest, conflict, notFound, patchAllocatedServiceValues } from '@kubesim/shared';
+import type { KubeObject, Service } from '@kubesim/shared';
+import { managedFieldsAfterUpdate } from '../patch/apply.ts';
+import { answerOf, borrowingCopy, mayBorrow, returnBorrowed, unborrowedPart, withStatus } from './borrowing.ts';
 import { freeLeafManagedFields } from './free-leaf-update.ts';
 import type { CachedObject } from './cached-object.ts';
 import { rememberJson, sharedAnswer, toStoredValue } from './cached-object.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
 import type { OwnedInput } from './create.ts';
-import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
 import { objectKey } from './keys.ts';
 import { namespaceCanBeRemoved } from './kinds/namespaces.ts';
 import { keepPodQOSClass, type PodLike } from './kinds/pods.ts';
 import type { NamespaceLike } from './kinds/namespaces.ts';
 import { allocateService, releaseService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
-import { mergePatch } from './merge-patch.ts';
 import { sameAsStored } from './no-op-write.ts';
 import { clone, deepEqual, isPlainObject, withoutMember } from './objects.ts';
-import { checkTypeMeta, managerOf, pruneUnknownFields, rejectUnknownApplyFields, specPart, throwIfInvalid } from './write-common.ts';
+import { checkTypeMeta, managerOf, pruneUnknownFields, specPart, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';
 
 export interface UpdateContext extends WriteContext {
@@ -52,7 +49,7 @@ export interface UpdateContext extends WriteContext {
   answerUnused?: boolean;
 }
 
-const isTrusted = (sub: string | undefined): boolean => sub !== undefined && sub !== 'status' && sub !== 'finalize';
+export const isTrusted = (sub: string | undefined): boolean => sub !== undefined && sub !== 'status' && sub !== 'finalize';
 
 export interface UpdateResult {
   object: KubeObject;
@@ -60,8 +57,8 @@ export interface UpdateResult {
   created: boolean;
 }
 
-const MAX_RETRIES = 20;
-const CONFLICT_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
+export const MAX_RETRIES = 20;
+export const CONFLICT_MSG = 'the object has been modified; please apply your changes to the latest version and try again';
 
 /**
  * Read-modify-write. `tryUpdate` gets a private copy of the current object and returns
@@ -144,86 +141,6 @@ export async function updateObject(core: RegistryCore, info: ResourceInfo, names
     if (out !== 'conflict') return { object: out, created: false };
     if (pinned || attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
   }
-}
-
-export interface PatchContext extends UpdateContext {
-  type: PatchType;
-  force?: boolean;
-}
-
-function applyPatch(info: ResourceInfo, current: KubeObject, patch: unknown, ctx: PatchContext): unknown {
-  switch (ctx.type) {
-    case 'json':
-      return applyJsonPatch(current, parseJsonPatch(patch));
-    case 'merge':
-      if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}: a merge patch must be a JSON object');
-      return mergePatch(current, patch);
-    case 'strategic':
-      if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}: a strategic merge patch must be a JSON object');
-      return strategicMergePatch(current, patch, info.type);
-    case 'apply':
-      return undefined;
-    default:
-      throw failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
-  }
-}
-
-/** PATCH: json, merge, strategic (part 2) or apply (part 2; creates when missing) */
-export async function patchObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, name: string, patch: unknown, ctx: PatchContext): Promise<UpdateResult> {
-  const ns = core.namespaceFor(info, namespace);
-  const now = core.nowTime();
-  for (let attempt = 0; ; attempt++) {
-    const current = await core.readCurrent(info, ns, name);
-    if (ctx.type === 'apply') {
-      if (!isPlainObject(patch)) throw badRequest('apply patch must be a JSON or YAML object');
-      checkTypeMeta(info, patch);
-      rejectUnknownApplyFields(info, ns, name, patch);
-      const applied = serverSideApply({ current: current?.toObject(), applied: patch, manager: ctx.fieldManager ?? '', force: ctx.force ?? false, now, type: info.type });
-      if (!current) {
-        if (ctx.subresource) throw notFound(info.type.resource, info.type.group, name);
-        applied.metadata.name = name;
-        try {
-          return { object: await createObject(core, info, ns, applied, { ...ctx, applied: true }), created: true };
-        } catch (err) {
-          if ((err as { reason?: string }).reason === 'AlreadyExists' && attempt < MAX_RETRIES) continue;
-          throw err;
-        }
-      }
-      const out = await applyUpdate(core, info, ns, name, current, applied, { ...ctx, applied: true });
-      if (out !== 'conflict') return { object: out, created: false };
-    } else {
-      if (!current) throw notFound(info.type.resource, info.type.group, name);
-      // json and strategic patches copy what they patch; a merge patch copies only the
-      // path it patches, so its result shares the rest with `before`, which a status write
-      // only reads (it takes status, made private below, and metadata's identity)
-      const statusMerge = ctx.type === 'merge' && ctx.subresource === 'status';
-      const shares = ctx.type === 'json' || ctx.type === 'strategic' || statusMerge;
-      const before = shares ? current.obj : current.toObject();
-      let patched = applyPatch(info, before, patch, ctx);
-      if (statusMerge && isPlainObject(patched)) patched = withOwnStatus(patched);
-      if (isPlainObject(patched) && !isTrusted(ctx.subresource)) {
-        checkTypeMeta(info, patched);
-        // warnings once, not once per retry; a status merge's parts that are the stored
-        // state's own (a state this registry wrote, so pruned) are not looked through
-        const scanned = statusMerge && current.wellTyped && Object.isFrozen(before) ? unborrowedPart(patched, before) : patched;
-        patched = pruneUnknownFields(info, patched, attempt === 0 ? ctx : { ...ctx, warnings: [] }, statusMerge, scanned);
-      }
-      if (isPlainObject(patched) && isPlainObject(patched['metadata']) && patched['metadata']['resourceVersion'] === undefined) {
-        (patched['metadata'] as Record<string, unknown>)['resourceVersion'] = String(current.modRevision);
-      }
-      // json and merge patches copy every value they take from the patch (strategic ones
-      // are not vouched for)
-      const out = await applyUpdate(core, info, ns, name, current, patched, ctx, ctx.type !== 'strategic');
-      if (out !== 'conflict') return { object: out, created: false };
-      if (hasResourceVersion(patch)) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
-    }
-    if (attempt >= MAX_RETRIES) throw conflict(info.type.resource, info.type.group, name, CONFLICT_MSG);
-  }
-}
-
-function hasResourceVersion(patch: unknown): boolean {
-  if (Array.isArray(patch)) return patch.some((op) => isPlainObject(op) && typeof op['path'] === 'string' && op['path'].startsWith('/metadata/resourceVersion'));
-  return isPlainObject(patch) && isPlainObject(patch['metadata']) && patch['metadata']['resourceVersion'] !== undefined;
 }
 
 /** prepare, validate and write `desired` over `current`; 'conflict' when the CAS lost.
