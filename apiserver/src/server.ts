@@ -20,6 +20,7 @@ import { ensureTls } from './auth/certs.ts';
 import { writeKubeconfig } from './auth/kubeconfig.ts';
 import { ADMIN_USER, TokenAuthenticator, ensureTokenFile, tokenFor } from './auth/tokens.ts';
 import type { Authorizer } from './auth/authorizer.ts';
+import { ServiceAccountTokens, loadOrCreateServiceAccountKey } from './auth/serviceaccount-token.ts';
 import { buildApp } from './http/app.ts';
 import { serveLocalSocket } from './http/local-socket.ts';
 import type { LocalSocket } from './http/local-socket.ts';
@@ -79,6 +80,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<ApiserverH
   const app = await buildApp({
     registry,
     ...(authenticator ? { authenticator } : {}),
+    serviceAccountTokens: new ServiceAccountTokens(loadOrCreateServiceAccountKey(opts.dataDir)),
     ...(opts.authorizer ? { authorizer: opts.authorizer } : {}),
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     logger,

@@ -63,12 +63,29 @@ describe.skipIf(!hasKubectl)('kubectl apply, explain and patch', () => {
     ]);
   });
 
+  it('creates, applies and replaces a kind: List file, as `kubectl get -o yaml` writes one', async () => {
+    const item = (name: string, value: string): string => `- {apiVersion: v1, kind: ConfigMap, metadata: {name: ${name}}, data: {k: "${value}"}}`;
+    const list = (value: string): string => ['apiVersion: v1', 'kind: List', 'items:', item('listed-a', value), item('listed-b', value), ''].join('\n');
+    const data = async (name: string): Promise<unknown> => ((await h.registry.get(resources.configmaps, name, { namespace: 'default' })) as unknown as { data: unknown }).data;
+    expect(await h.ok(['create', '--save-config', '-f', h.file('list.yaml', list('1'))])).toBe('configmap/listed-a created\nconfigmap/listed-b created\n');
+    expect(await h.ok(['apply', '-f', h.file('list.yaml', list('2'))])).toBe('configmap/listed-a configured\nconfigmap/listed-b configured\n');
+    expect(await h.ok(['replace', '-f', h.file('list.yaml', list('3'))])).toBe('configmap/listed-a replaced\nconfigmap/listed-b replaced\n');
+    expect([await data('listed-a'), await data('listed-b')]).toEqual([{ k: '3' }, { k: '3' }]);
+  });
+
   it('explains a field from the OpenAPI v3 document', async () => {
     const out = await h.kubectl(['explain', 'deployment.spec.strategy']);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('KIND:       Deployment');
     expect(out.stdout).toContain('FIELD: strategy <DeploymentStrategy>');
     expect(out.stdout).toMatch(/rollingUpdate\s+<RollingUpdateDeployment>/);
+  });
+
+  it('explains a kind without marking its metadata or spec required', async () => {
+    const out = await h.ok(['explain', 'deployment']);
+    expect(out).toMatch(/metadata\t<ObjectMeta>\n/);
+    expect(out).toMatch(/spec\t<DeploymentSpec>\n/);
+    expect(out).not.toContain('-required-');
   });
 
   it('patches with strategic merge (merging env by name), merge and json patches', async () => {

@@ -16,6 +16,7 @@ import { startDaemonSetController } from './daemonset/controller.ts';
 import { startStatefulSetController } from './statefulset/controller.ts';
 import { startPersistentVolumeBinder } from './volume/binder.ts';
 import { startVolumeProvisioner } from './volume/provisioner.ts';
+import { startPVCProtectionController, startPVProtectionController } from './volume/protection.ts';
 import { startGarbageCollectorController } from './garbagecollector/controller.ts';
 import { startNamespaceController } from './namespace/controller.ts';
 import { startNodeLifecycleController } from './nodelifecycle/controller.ts';
@@ -44,6 +45,8 @@ export const controllerStarters: Record<string, ControllerStarter> = {
   statefulset: startStatefulSetController,
   'persistentvolume-binder': startPersistentVolumeBinder,
   'persistentvolume-provisioner': startVolumeProvisioner,
+  'pvc-protection': startPVCProtectionController,
+  'pv-protection': startPVProtectionController,
   garbagecollector: (ctx) => startGarbageCollectorController(ctx),
   namespace: (ctx) => startNamespaceController(ctx),
   nodelifecycle: (ctx) => startNodeLifecycleController(ctx),

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resources } from '@kubesim/shared';
 import type { Pod, StatefulSet } from '@kubesim/shared';
 import { startGarbageCollectorController } from '../src/garbagecollector/controller.ts';
+import { startPVCProtectionController, startPVProtectionController } from '../src/volume/protection.ts';
 import { startStatefulSetController } from '../src/statefulset/controller.ts';
 import { startPersistentVolumeBinder } from '../src/volume/binder.ts';
 import { startVolumeProvisioner } from '../src/volume/provisioner.ts';
@@ -91,6 +92,8 @@ describe('the StatefulSet controller', () => {
     await c.start(startStatefulSetController);
     await c.start(startPersistentVolumeBinder);
     await c.start(startVolumeProvisioner);
+    await c.start(startPVCProtectionController);
+    await c.start(startPVProtectionController);
     await c.start((ctx) => startGarbageCollectorController(ctx));
     await c.client.create(resources.statefulsets, makeStatefulSet('db', { replicas: 2, claims: true, retention: { whenScaled: 'Delete', whenDeleted: 'Retain' } }), ns);
     await c.settle();

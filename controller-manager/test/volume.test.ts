@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resources } from '@kubesim/shared';
-import type { PersistentVolume, PersistentVolumeClaim } from '@kubesim/shared';
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from '@kubesim/shared';
 import { startPersistentVolumeBinder } from '../src/volume/binder.ts';
 import { startVolumeProvisioner } from '../src/volume/provisioner.ts';
+import { startPVCProtectionController, startPVProtectionController } from '../src/volume/protection.ts';
 import { startWorkloadCluster, type WorkloadCluster } from './workload-cluster.ts';
 
 const ns = { namespace: 'default' };
@@ -44,6 +45,7 @@ describe('the PersistentVolume binder and provisioner', () => {
   it('binds a claim to the smallest fitting static volume of its class, both ways', async () => {
     c = await startWorkloadCluster();
     await c.start(startPersistentVolumeBinder);
+    await c.start(startPVCProtectionController);
     await c.client.create(resources.persistentvolumes, makePV('big', '10Gi'), {});
     await c.client.create(resources.persistentvolumes, makePV('small', '2Gi'), {});
     await c.client.create(resources.persistentvolumes, makePV('tiny', '500Mi'), {});
@@ -79,6 +81,8 @@ describe('the PersistentVolume binder and provisioner', () => {
     c = await startWorkloadCluster();
     await c.start(startPersistentVolumeBinder);
     await c.start(startVolumeProvisioner);
+    await c.start(startPVCProtectionController);
+    await c.start(startPVProtectionController);
     await c.settle();
     await c.client.create(resources.persistentvolumeclaims, makePVC('auto', '3Gi'), ns);
     await c.settle();
@@ -92,6 +96,38 @@ describe('the PersistentVolume binder and provisioner', () => {
     expect(c.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['ExternalProvisioning', 'Provisioning', 'ProvisioningSucceeded']));
     await c.client.delete(resources.persistentvolumeclaims, 'auto', ns);
     await c.settle();
+    expect((await c.client.list(resources.persistentvolumes)).items).toHaveLength(0);
+  });
+});
+
+describe('claim and volume protection', () => {
+  const claimingPod = (name: string, claim: string): Pod =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default' },
+      spec: { nodeName: 'node-0', containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }] },
+    }) as Pod;
+
+  it('keeps a claim a pod uses Terminating until the pod is gone, and its volume until the claim is', async () => {
+    c = await startWorkloadCluster();
+    for (const start of [startPersistentVolumeBinder, startVolumeProvisioner, startPVCProtectionController, startPVProtectionController]) await c.start(start);
+    await c.settle();
+    await c.client.create(resources.persistentvolumeclaims, makePVC('data', '1Gi'), ns);
+    await c.settle();
+    const volumeName = (await c.client.get(resources.persistentvolumeclaims, 'data', ns)).spec?.volumeName ?? '';
+    await c.client.create(resources.pods, claimingPod('user', 'data'), ns);
+    await c.client.delete(resources.persistentvolumeclaims, 'data', ns);
+    await c.settle();
+    const terminating = await c.client.get(resources.persistentvolumeclaims, 'data', ns);
+    expect(terminating.metadata.deletionTimestamp).toBeDefined();
+    expect(terminating.metadata.finalizers).toEqual(['kubernetes.io/pvc-protection']);
+    await c.client.delete(resources.persistentvolumes, volumeName, {});
+    await c.settle();
+    expect((await c.client.get(resources.persistentvolumes, volumeName)).metadata.finalizers).toEqual(['kubernetes.io/pv-protection']);
+    await c.client.delete(resources.pods, 'user', { ...ns, gracePeriodSeconds: 0 });
+    await c.settle();
+    expect((await c.client.list(resources.persistentvolumeclaims, ns)).items).toHaveLength(0);
     expect((await c.client.list(resources.persistentvolumes)).items).toHaveLength(0);
   });
 });

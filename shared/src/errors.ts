@@ -69,6 +69,17 @@ export function failure(code: number, reason: StatusReason, message: string, det
   return new ApiError(status);
 }
 
+/**
+ * The 404 for a path no route serves (an unknown group, version, resource or subresource).
+ * Kubernetes answers it through NewGenericServerResponse, whose details are empty but
+ * present, and kubectl relies on that: `kubectl debug` tells a cluster without
+ * `pods/ephemeralcontainers` from a missing pod by `details.name == ""`, and panics on a
+ * Status without details.
+ */
+export function routeNotFound(): ApiError {
+  return failure(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
 export function successStatus(code = 200, details?: StatusDetails): Status {
   const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code };
   if (details) s.details = details;

@@ -26,4 +26,5 @@ export * from './client/paths.ts';
 export * from './client/http-errors.ts';
 export * from './client/http-client.ts';
 export * from './client/kubeconfig.ts';
+export * from './quota/pod-usage.ts';
 export * from './testing/informer-scenario.ts';

@@ -9,11 +9,13 @@ import type { Duplex } from 'node:stream';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { failure, noopLogger, resources as sharedResources, tooManyRequests, unauthorized } from '@kubesim/shared';
+import { failure, noopLogger, routeNotFound, resources as sharedResources, tooManyRequests, unauthorized } from '@kubesim/shared';
 import type { LoggerLike } from '@kubesim/shared';
 import type { Registry, UserInfo } from '../registry/registry.ts';
 import type { TokenAuthenticator } from '../auth/tokens.ts';
-import { allowAll } from '../auth/authorizer.ts';
+import { ServiceAccountTokens } from '../auth/serviceaccount-token.ts';
+import { allowAll, denied } from '../auth/authorizer.ts';
+import { impersonationOf, type Impersonation } from '../auth/impersonation.ts';
 import type { Authorizer } from '../auth/authorizer.ts';
 import { metricsResources, registerKubeletRoutes } from '../metricsapi/routes.ts';
 import { registerOpenAPI } from '../openapi/routes.ts';
@@ -32,6 +34,8 @@ export interface AppOptions {
   registry: Registry;
   /** undefined: no authentication (insecure HTTP mode; everyone is the admin) */
   authenticator?: TokenAuthenticator;
+  /** issues serviceaccounts/token and authenticates what it issued; by default a key of its own */
+  serviceAccountTokens?: ServiceAccountTokens;
   authorizer?: Authorizer;
   https?: { key: string; cert: string };
   logger?: LoggerLike;
@@ -100,6 +104,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const maxMutating = opts.maxMutatingInFlight ?? 200;
   const maxWatchBuffer = opts.maxWatchBufferBytes ?? 16 * 1024 * 1024;
   const now = (): number => registry.clock.now();
+  const serviceAccountTokens = opts.serviceAccountTokens ?? new ServiceAccountTokens();
+  /** a static token from the token file, else a ServiceAccount token this server signed */
+  const authenticate = (authenticator: TokenAuthenticator, token: string): UserInfo | undefined =>
+    authenticator.authenticate(token, Date.now()) ?? serviceAccountTokens.authenticate(token, Date.now());
   // request log lines are built only when someone will read them
   const levels = log as { isLevelEnabled?: (level: string) => boolean };
   const debugEnabled = (): boolean => log !== noopLogger && (levels.isLevelEnabled?.('debug') ?? true);
@@ -196,15 +204,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     res.on('close', onResponseClose);
     if (!opts.authenticator) {
       state.user = ADMIN;
+    } else {
+      const token = bearerToken(req.raw);
+      const user = token ? authenticate(opts.authenticator, token) : undefined;
+      if (user) state.user = user;
+      else if (!PUBLIC_PATHS.test(url)) throw unauthorized('Unauthorized');
+    }
+    const impersonation = impersonationOf(req.raw);
+    if (!impersonation) {
       done();
       return;
     }
-    const token = bearerToken(req.raw);
-    const user = token ? opts.authenticator.authenticate(token, Date.now()) : undefined;
-    if (user) state.user = user;
-    else if (!PUBLIC_PATHS.test(url)) throw unauthorized('Unauthorized');
-    done();
+    actAs(state, impersonation).then(
+      () => done(),
+      (err: unknown) => done(err as Error),
+    );
   });
+
+  /** switch the request to the impersonated user once the caller may impersonate it */
+  async function actAs(state: RequestState, impersonation: Impersonation): Promise<void> {
+    for (const check of impersonation.checks) {
+      const attrs = { ...check, user: state.user };
+      if (!(await authorizer.authorize(attrs)).allowed) throw denied(attrs);
+    }
+    state.user = impersonation.user;
+  }
 
   app.setErrorHandler((err, req, reply) => {
     const { error, bug } = toApiError(err);
@@ -216,7 +240,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     void reply.code(error.code).header('Content-Type', 'application/json').send(JSON.stringify(error.status));
   });
   app.setNotFoundHandler((_req, reply) => {
-    void reply.code(404).header('Content-Type', 'application/json').send(JSON.stringify(failure(404, 'NotFound', 'the server could not find the requested resource').status));
+    void reply.code(404).header('Content-Type', 'application/json').send(JSON.stringify(routeNotFound().status));
   });
 
   // ---- non-resource endpoints ----
@@ -240,19 +264,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/api/:version', async (req, reply) => {
     const { version } = req.params as { version: string };
     const list = discovery.resourceList('', version);
-    if (!list) throw failure(404, 'NotFound', 'the server could not find the requested resource');
+    if (!list) throw routeNotFound();
     return reply.header('Content-Type', 'application/json').send(JSON.stringify(list));
   });
   app.get('/apis/:group', async (req, reply) => {
     const { group } = req.params as { group: string };
     const g = discovery.apiGroup(group);
-    if (!g) throw failure(404, 'NotFound', 'the server could not find the requested resource');
+    if (!g) throw routeNotFound();
     return reply.header('Content-Type', 'application/json').send(JSON.stringify(g));
   });
   app.get('/apis/:group/:version', async (req, reply) => {
     const { group, version } = req.params as { group: string; version: string };
     const list = discovery.resourceList(group, version);
-    if (!list) throw failure(404, 'NotFound', 'the server could not find the requested resource');
+    if (!list) throw routeNotFound();
     return reply.header('Content-Type', 'application/json').send(JSON.stringify(list));
   });
 
@@ -271,7 +295,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // ---- part 2 ----
   registerOpenAPI(app);
-  registerSubresources(app, registry);
+  registerSubresources(app, registry, { serviceAccountTokens });
   registerKubeletRoutes(app, { registry, authorizer });
 
   // ---- WebSocket watches (Upgrade on the same URLs) ----
@@ -283,7 +307,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     let user: UserInfo = ADMIN;
     if (opts.authenticator) {
       const token = bearerToken(req);
-      const u = token ? opts.authenticator.authenticate(token, Date.now()) : undefined;
+      const u = token ? authenticate(opts.authenticator, token) : undefined;
       if (!u) return refuse(401, 'Unauthorized');
       user = u;
     }

@@ -31,6 +31,8 @@ function subresourceSpec(type: ResourceType, sub: string): SubresourceSpec {
       return { group: '', version: 'v1', kind: 'Binding', verbs: ['create'] };
     case 'eviction':
       return { group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] };
+    case 'token':
+      return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
     case 'log':
       return { group: '', version: 'v1', kind: 'Pod', verbs: ['get'] };
     case 'finalize':

@@ -13,7 +13,7 @@
 //   when the Accept header asks `as=PartialObjectMetadata` (negotiate.ts); a Status answer
 //   (a binding, an eviction) stays a Status, as in Kubernetes.
 import { Readable } from 'node:stream';
-import { apiVersionOf, failure, methodNotAllowed, notFound } from '@kubesim/shared';
+import { apiVersionOf, failure, methodNotAllowed, notFound, routeNotFound } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../auth/authorizer.ts';
@@ -55,7 +55,7 @@ export interface ResourceHandlerOptions {
 }
 
 const notFoundGeneric = (): never => {
-  throw failure(404, 'NotFound', 'the server could not find the requested resource');
+  throw routeNotFound();
 };
 
 /** the write's warnings as `Warning` headers (Kubernetes' `299 - "text"` form) */

@@ -4,7 +4,7 @@
 // come in the Authorization header or in a `base64url.bearer.authorization.k8s.io.<t>`
 // subprotocol (browsers cannot set headers). Slow readers are cut off like HTTP ones.
 import type { WebSocket } from 'ws';
-import { failure } from '@kubesim/shared';
+import { routeNotFound } from '@kubesim/shared';
 import type { Authorizer } from '../auth/authorizer.ts';
 import { denied } from '../auth/authorizer.ts';
 import type { Registry, UserInfo, WatchHandle } from '../registry/registry.ts';
@@ -29,7 +29,7 @@ export async function serveWebSocketWatch(a: WebSocketWatchArgs): Promise<void> 
   const info = parseRequestPath(qi >= 0 ? a.url.slice(0, qi) : a.url);
   const type = info?.resource ? a.registry.typeFor(info.group, info.resource) : undefined;
   if (!info || !type || type.version !== info.version || info.name || (!type.namespaced && info.namespace)) {
-    throw failure(404, 'NotFound', 'the server could not find the requested resource');
+    throw routeNotFound();
   }
   const az = await a.authorizer.authorize({ user: a.user, verb: 'watch', group: type.group, resource: type.resource, ...(info.namespace ? { namespace: info.namespace } : {}) });
   if (!az.allowed) throw denied({ user: a.user, verb: 'watch', group: type.group, resource: type.resource, ...(info.namespace ? { namespace: info.namespace } : {}) });

@@ -26,6 +26,7 @@ describe('buildDocument', () => {
     expect(schemas['io.k8s.api.apps.v1.Deployment'].properties.spec).toMatchObject({ allOf: [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec' }] });
     expect(schemas['io.k8s.api.apps.v1.Deployment'].properties.metadata.allOf[0].$ref).toBe('#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
     expect(schemas['io.k8s.api.apps.v1.DeploymentSpec'].required).toEqual(expect.arrayContaining(['selector', 'template']));
+    expect(schemas['io.k8s.api.apps.v1.Deployment'].required).toBeUndefined();
   });
 
   it('describes fields, as kubectl explain prints them', () => {
@@ -73,12 +74,19 @@ describe('registerOpenAPI', () => {
     expect(again.statusCode).toBe(304);
   });
 
-  it('redirects a stale hash and 404s unknown documents and v2', async () => {
+  it('redirects a stale hash and 404s unknown documents', async () => {
     expect((await app.inject({ url: '/openapi/v3/apis/apps/v1?hash=ABC' })).statusCode).toBe(301);
     expect((await app.inject({ url: '/openapi/v3/apis/nope/v1' })).statusCode).toBe(404);
-    const v2 = await app.inject({ url: '/openapi/v2' });
-    expect(v2.statusCode).toBe(404);
-    expect(v2.json()).toMatchObject({ kind: 'Status', reason: 'NotFound' });
+  });
+
+  it('serves an empty v2 document, as protobuf to kubectl and as JSON to others', async () => {
+    const json = await app.inject({ url: '/openapi/v2', headers: { accept: 'application/json' } });
+    expect(json.statusCode).toBe(200);
+    expect(json.json()).toEqual({ swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions: {} });
+    const pb = await app.inject({ url: '/openapi/v2', headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
+    expect(pb.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    // Document{1: "2.0", 2: Info{1: "Kubernetes", 2: "v1.32.0"}}
+    expect([...pb.rawPayload]).toEqual([0x0a, 3, ...Buffer.from('2.0'), 0x12, 21, 0x0a, 10, ...Buffer.from('Kubernetes'), 0x12, 7, ...Buffer.from('v1.32.0')]);
   });
 });
 

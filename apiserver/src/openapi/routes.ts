@@ -2,12 +2,13 @@
 // "/openapi/v3/apis/apps/v1?hash=…"}}}`) and one document per group-version. Documents are
 // built once from the zod schemas and addressed by their SHA-512 hash: a request with the
 // current hash is `Cache-Control: public, immutable`; an old hash redirects to the current
-// one; no hash is `no-cache`. ETag / If-None-Match answer 304. `/openapi/v2` is a 404 Status
-// (kubectl then uses v3).
+// one; no hash is `no-cache`. ETag / If-None-Match answer 304. `/openapi/v2` names the API
+// and lists nothing (see v2.ts): kubectl uses v3.
 
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildDocument, groupVersionPaths } from './document.ts';
+import { OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_ANSWER, openAPIV2Json, openAPIV2Protobuf } from './v2.ts';
 
 interface CachedDocument {
   body: string;
@@ -80,5 +81,9 @@ export function registerOpenAPI(app: FastifyInstance): void {
     return reply.type('application/json').send(doc.body);
   });
 
-  app.get('/openapi/v2', async (_request, reply) => notFoundStatus(reply));
+  app.get('/openapi/v2', async (request, reply) => {
+    reply.header('Cache-Control', 'no-cache, private').header('Vary', 'Accept');
+    if (request.headers.accept?.includes(OPENAPI_V2_PROTOBUF)) return reply.header('Content-Type', OPENAPI_V2_PROTOBUF_ANSWER).send(Buffer.from(openAPIV2Protobuf()));
+    return reply.type('application/json').send(JSON.stringify(openAPIV2Json()));
+  });
 }

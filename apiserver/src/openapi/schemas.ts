@@ -28,6 +28,8 @@ const defOf = (s: z.ZodType): ZodDef => (s as unknown as { _zod: { def: ZodDef }
 
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
+const OPTIONAL_ON_KINDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+
 /** Collects component schemas while kinds are converted. */
 export class ComponentBuilder {
   readonly components: Record<string, JsonSchema> = {};
@@ -46,6 +48,11 @@ export class ComponentBuilder {
     const c = this.components[component];
     if (!c) return;
     c['x-kubernetes-group-version-kind'] = [gvk];
+    // Kubernetes marks a kind's metadata, spec and status `+optional` (the server fills them
+    // in), so `kubectl explain deployment` prints no `-required-` against them.
+    const required = (c['required'] as string[] | undefined)?.filter((f) => !OPTIONAL_ON_KINDS.has(f));
+    if (required?.length) c['required'] = required;
+    else delete c['required'];
     const description = descriptionOf(schema);
     if (description) c['description'] = description;
   }

@@ -129,6 +129,36 @@ describe('decodeProtobufObject special messages', () => {
     });
   });
 
+  it("spreads Go's inline members into their parent, as JSON has them", () => {
+    const W = (): protobuf.Writer => protobuf.Writer.create();
+    const hostPath = W().uint32(10).string('/').uint32(18).string('').finish();
+    const volume = W().uint32(10).string('host-root').uint32(18).bytes(W().uint32(10).bytes(hostPath).finish()).finish();
+    const port = W().uint32(8).int64(0).uint32(16).int32(8080).finish();
+    const httpGet = W().uint32(10).string('/healthz').uint32(18).bytes(port).finish();
+    const probe = W().uint32(10).bytes(W().uint32(18).bytes(httpGet).finish()).uint32(32).int32(5).finish();
+    const keyRef = W().uint32(10).bytes(W().uint32(10).string('settings').finish()).uint32(18).string('a').finish();
+    const env = W().uint32(10).string('A').uint32(26).bytes(W().uint32(26).bytes(keyRef).finish()).finish();
+    const container = W().uint32(10).string('web').uint32(18).string('nginx').uint32(58).bytes(env).uint32(90).bytes(probe).finish();
+    const spec = W().uint32(10).bytes(volume).uint32(18).bytes(container).finish();
+    const pod = W().uint32(10).bytes(W().uint32(10).string('web').finish()).uint32(18).bytes(spec).finish();
+    expect(decodeProtobufObject(frame('v1', 'Pod', pod))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web' },
+      spec: {
+        volumes: [{ name: 'host-root', hostPath: { path: '/', type: '' } }],
+        containers: [
+          {
+            name: 'web',
+            image: 'nginx',
+            env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'settings', key: 'a' } } }],
+            readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 },
+          },
+        ],
+      },
+    });
+  });
+
   it('finds messages for served kinds and DeleteOptions in any group version', () => {
     expect(messageForKind('apps/v1', 'StatefulSet')).toBe('apps.StatefulSet');
     expect(messageForKind('events.k8s.io/v1', 'Event')).toBe('events.Event');

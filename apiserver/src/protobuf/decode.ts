@@ -27,6 +27,7 @@ const packageOfGroup: Record<string, string> = {
   'storage.k8s.io': 'storage',
   autoscaling: 'autoscaling',
   'rbac.authorization.k8s.io': 'rbac',
+  'authentication.k8s.io': 'authentication',
   'authorization.k8s.io': 'authorization',
 };
 
@@ -88,11 +89,28 @@ const keepZero = new Set(
     'storage.StorageClass: reclaimPolicy allowVolumeExpansion volumeBindingMode',
     'autoscaling.ScaleStatus: replicas',
     'events.EventSeries: count',
+    'authentication.TokenRequestSpec: expirationSeconds',
   ].flatMap((line) => {
     const [msg, fields] = line.split(': ') as [string, string];
     return fields.split(' ').map((f) => `${msg}.${f}`);
   }),
 );
+
+/**
+ * Go structs embedded with `json:",inline"`. Protobuf gives each its own field; JSON spreads
+ * its members into the parent: a Volume's `volumeSource: {hostPath}` is the volume's
+ * `hostPath`, a ConfigMapKeySelector's `localObjectReference: {name}` is its `name`, a
+ * Probe's `handler: {httpGet}` is its `httpGet`.
+ */
+const inlineFields = new Set([
+  'core.Volume.volumeSource',
+  'core.PersistentVolumeSpec.persistentVolumeSource',
+  'core.Probe.handler',
+  'core.EphemeralContainer.ephemeralContainerCommon',
+  ...['ConfigMapEnvSource', 'ConfigMapKeySelector', 'ConfigMapProjection', 'ConfigMapVolumeSource', 'SecretEnvSource', 'SecretKeySelector', 'SecretProjection'].map(
+    (m) => `core.${m}.localObjectReference`,
+  ),
+]);
 
 interface FieldSpec {
   name: string;
@@ -230,6 +248,7 @@ export function decodeMessage(bytes: Uint8Array, message: string): Record<string
   const fields = fieldsOf(message);
   const r = Reader.create(bytes);
   const out: Record<string, unknown> = {};
+  const inlined = new Set<string>();
   while (r.pos < r.len) {
     const tag = r.uint32();
     const wire = tag & 7;
@@ -258,6 +277,10 @@ export function decodeMessage(bytes: Uint8Array, message: string): Record<string
       } else {
         list.push(readValue(r, field.type));
       }
+    } else if (inlineFields.has(`${message}.${field.name}`)) {
+      const members = readValue(r, field.type) as Record<string, unknown>;
+      for (const key of Object.keys(members)) inlined.add(key);
+      Object.assign(out, members);
     } else {
       const value = readValue(r, field.type);
       if (value === undefined) delete out[field.name];
@@ -265,7 +288,7 @@ export function decodeMessage(bytes: Uint8Array, message: string): Record<string
     }
   }
   for (const [key, value] of Object.entries(out)) {
-    if (isZero(value) && !keepZero.has(`${message}.${key}`)) delete out[key];
+    if (isZero(value) && !inlined.has(key) && !keepZero.has(`${message}.${key}`)) delete out[key];
   }
   return out;
 }

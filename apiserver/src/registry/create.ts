@@ -1,9 +1,11 @@
 // CREATE (POST): the object is checked against the URL and pruned of unknown fields
 // (fieldValidation), given its system fields (uid, creationTimestamp, generation, a
 // generated name), prepared (status reset), defaulted, recorded in managedFields (an
-// Update by the writer, unless server-side apply made it), admitted (namespace lifecycle,
-// pod admission and priority, PriorityClass defaults, service allocation), validated, then
-// written only if no object of that name exists (else 409 AlreadyExists). A dry run does
+// Update by the writer, unless server-side apply made it), admitted (namespace lifecycle;
+// for pods: tolerations, service account, priority, LimitRanges and ResourceQuotas;
+// PriorityClass defaults; a claim's default StorageClass and the claim and volume
+// protection finalizers; service allocation), validated, then written only if no object
+// of that name exists (else 409 AlreadyExists). A dry run does
 // everything but the write. A new namespace gets its `default` ServiceAccount (the
 // serviceaccount controller's job in Kubernetes). A caller that gives its input away and
 // only sends the answer's JSON (answerServedOnly) lets the watch cache take the object.
@@ -14,10 +16,14 @@ import type { RegistryCore, ResourceInfo } from './core.ts';
 import { rememberJson, sharedAnswer, toStoredValue } from './cached-object.ts';
 import { objectKey } from './keys.ts';
 import { admitPod, preparePodForCreate } from './kinds/pods.ts';
+import { admitPodLimits } from './kinds/limitranges.ts';
+import { admitPodQuota } from './kinds/resourcequota-admission.ts';
 import { admitPodPriority, admitPriorityClass } from './kinds/priority.ts';
 import { allocateService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
 import { prepareNamespaceForCreate } from './kinds/namespaces.ts';
+import { admitPersistentVolumeClaim } from './kinds/persistentvolumeclaims.ts';
+import { PVC_PROTECTION_FINALIZER, PV_PROTECTION_FINALIZER, addProtectionFinalizer } from './kinds/storage-object-in-use-protection.ts';
 import { clone, newUid } from './objects.ts';
 import { admitNamespace, checkNamespaceMatches, checkTypeMeta, managerOf, pruneUnknownFields, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';
@@ -34,6 +40,8 @@ export type OwnedInput = { owned?: boolean };
 const isPods = (info: ResourceInfo): boolean => info.type === resources.pods || (info.type.group === '' && info.type.resource === 'pods');
 const isServices = (info: ResourceInfo): boolean => info.type.group === '' && info.type.resource === 'services';
 const isNamespaces = (info: ResourceInfo): boolean => info.type.group === '' && info.type.resource === 'namespaces';
+const isPersistentVolumeClaims = (info: ResourceInfo): boolean => info.type.group === '' && info.type.resource === 'persistentvolumeclaims';
+const isPersistentVolumes = (info: ResourceInfo): boolean => info.type.group === '' && info.type.resource === 'persistentvolumes';
 const isPriorityClasses = (info: ResourceInfo): boolean => info.type.group === 'scheduling.k8s.io' && info.type.resource === 'priorityclasses';
 
 export async function createObject(core: RegistryCore, info: ResourceInfo, namespace: string | undefined, input: unknown, ctx: CreateContext & OwnedInput): Promise<KubeObject> {
@@ -83,8 +91,20 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     if (isPods(info)) {
       admitPod(obj);
       await admitPodPriority(core, obj, given, generated ? base.metadata.generateName! : name);
+      if (admitPodLimits(core, obj, ns ?? '', generated ? base.metadata.generateName! : name)) {
+        // defaults from a LimitRange: the pod's QoS class follows them, and they may clash
+        // with what the pod set itself (a request above a defaulted limit is a 422)
+        preparePodForCreate(obj);
+        throwIfInvalid(info, name, info.definition?.validate(obj) ?? []);
+      }
+      admitPodQuota(core, obj, ns ?? '', generated ? base.metadata.generateName! : name);
     }
     if (isPriorityClasses(info)) admitPriorityClass(core, obj as PriorityClass);
+    if (isPersistentVolumeClaims(info)) {
+      admitPersistentVolumeClaim(core, obj);
+      addProtectionFinalizer(obj, PVC_PROTECTION_FINALIZER);
+    }
+    if (isPersistentVolumes(info)) addProtectionFinalizer(obj, PV_PROTECTION_FINALIZER);
 
     let alloc: Allocation | undefined;
     if (isServices(info)) {

@@ -1,5 +1,5 @@
 // Subresources served by this folder: `scale` (deployments, replicasets, statefulsets),
-// `pods/eviction` and `pods/log`. `registerSubresourceHandlers(registry)` puts them in the
+// `pods/eviction`, `pods/log` and `serviceaccounts/token`. `registerSubresourceHandlers(registry)` puts them in the
 // registry's subresource table, which the HTTP layer and the in-process Client both use;
 // `registerSubresources(app, registry)` does that and adds the HTTP route for pods/log,
 // which answers text/plain (chunked while following) instead of JSON.
@@ -10,6 +10,8 @@ import type { Registry } from '../registry/registry.ts';
 import { evictionHandler } from './eviction.ts';
 import { podLogs } from './log.ts';
 import { scaleHandler } from './scale.ts';
+import { tokenHandler } from './token.ts';
+import { ServiceAccountTokens } from '../auth/serviceaccount-token.ts';
 
 export { scaleOf } from './scale.ts';
 export { evictPod } from './eviction.ts';
@@ -18,15 +20,18 @@ export { podLogs, logContainer, kubeletURL } from './log.ts';
 export interface SubresourceOptions {
   /** how pods/log reaches kubelets (tests inject one) */
   fetch?: typeof fetch;
+  /** signs serviceaccounts/token answers; by default a key of its own */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
-/** Register scale, eviction and log in the registry (for HTTP and the in-process Client). */
+/** Register scale, eviction, log and token in the registry (for HTTP and the in-process Client). */
 export function registerSubresourceHandlers(registry: Registry, opts: SubresourceOptions = {}): void {
   for (const resource of ['deployments', 'replicasets', 'statefulsets']) {
     if (registry.typeFor('apps', resource)) registry.registerSubresource('apps', resource, 'scale', scaleHandler(registry));
   }
   registry.registerSubresource('', 'pods', 'eviction', evictionHandler(registry));
   registry.registerSubresource('', 'pods', 'log', { get: (req) => podLogs(registry, req, opts.fetch) });
+  registry.registerSubresource('', 'serviceaccounts', 'token', tokenHandler(registry, opts.serviceAccountTokens ?? new ServiceAccountTokens()));
 }
 
 function statusOf(err: unknown): Status {

@@ -3,13 +3,12 @@
 // a pod of its namespace comes, changes or goes, and writes status (hard = spec.hard,
 // used) through the status subresource when it differs. Kubernetes also re-lists every 5
 // minutes and counts every kind of object; kubesim is purely event-driven and counts only
-// the pod resources of usage.ts. Nothing enforces the quota: kubesim has no ResourceQuota
-// admission, so writes that go over it still succeed.
-import { createWorkQueue, finalStateOf, isConflict, isNotFound, metaNamespaceKey, resources, runController } from '@kubesim/shared';
+// the pod resources of shared's quota/pod-usage.ts. The apiserver's ResourceQuota admission
+// refuses pods that would go over a quota.
+import { computeQuotaUsed, createWorkQueue, finalStateOf, isConflict, isNotFound, metaNamespaceKey, resources, runController } from '@kubesim/shared';
 import type { Pod, ReconcileResult, ResourceQuota } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
 import { deepEqual } from '../canonical.ts';
-import { computeQuotaUsed } from './usage.ts';
 
 export const RESOURCEQUOTA_CONTROLLER = 'resourcequota-controller';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { computeQuotaUsed, podAmount, podIsCharged } from '@kubesim/shared';
 import type { Pod, ResourceQuota } from '@kubesim/shared';
-import { computeQuotaUsed, podAmount, podIsCharged } from './usage.ts';
 import { desiredQuotaStatus } from './controller.ts';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');

@@ -163,7 +163,9 @@ async function writeClaimStatus(ctx: ControllerContext, pvc: PersistentVolumeCla
 
 async function syncVolume(ctx: ControllerContext, caches: Caches, name: string): Promise<void | ReconcileResult> {
   const cached = caches.volumes.store.get(name);
-  if (!cached || cached.metadata.deletionTimestamp) return;
+  if (!cached) return;
+  // a volume being deleted still follows its claim (Bound → Released), which is what lets
+  // the pv-protection controller release it
   const pv = structuredClone(cached) as PersistentVolume;
   const setPhase = async (phase: string): Promise<void> => {
     if (pv.status?.phase === phase) return;
@@ -198,7 +200,7 @@ async function syncVolume(ctx: ControllerContext, caches: Caches, name: string):
   }
   await setPhase('Released');
   const policy = pv.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
-  if (policy === 'Delete' && !pv.metadata.annotations?.[PROVISIONED_BY]) {
+  if (policy === 'Delete' && !pv.metadata.annotations?.[PROVISIONED_BY] && !pv.metadata.deletionTimestamp) {
     try {
       await ctx.client.delete(resources.persistentvolumes, name);
     } catch (err) {

@@ -5,8 +5,9 @@
 // the claim's selector asks for. A volume pre-bound to the claim wins; otherwise the
 // smallest that fits. With WaitForFirstConsumer, a volume with node affinity must allow the
 // node the scheduler selected.
-// kubesim: a claim without storageClassName is taken to ask for the default class (in
-// Kubernetes the DefaultStorageClass admission plugin writes that name into the claim).
+// A claim without storageClassName asks for the default class: the apiserver's
+// DefaultStorageClass admission names it at creation, and a claim created before any
+// default class existed is matched as if it did (Kubernetes writes the name in later).
 import { labelSelectorAsSelector, tryParseQuantity } from '@kubesim/shared';
 import type { Node, PersistentVolume, PersistentVolumeClaim, StorageClass } from '@kubesim/shared';
 import { nodeMatchesTerm } from '../daemonset/predicates.ts';

@@ -87,7 +87,7 @@ export const resources = {
   events: def<Event>('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
   persistentvolumes: def<PersistentVolume>('', 'v1', 'PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: ['status'] }),
   persistentvolumeclaims: def<PersistentVolumeClaim>('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: ['status'] }),
-  serviceaccounts: def<ServiceAccount>('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
+  serviceaccounts: def<ServiceAccount>('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'], subresources: ['token'] }),
   resourcequotas: def<ResourceQuota>('', 'v1', 'ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: ['status'] }),
   limitranges: def<LimitRange>('', 'v1', 'LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
   deployments: def<Deployment>('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: all, subresources: ['status', 'scale'] }),

@@ -28,6 +28,7 @@ const ALIASES = [
   ['k8s.io.api.autoscaling.v1.', 'autoscaling.'],
   ['k8s.io.api.rbac.v1.', 'rbac.'],
   ['k8s.io.api.authorization.v1.', 'authorization.'],
+  ['k8s.io.api.authentication.v1.', 'authentication.'],
   ['k8s.io.apimachinery.pkg.api.resource.', 'resource.'],
   ['k8s.io.apimachinery.pkg.util.intstr.', 'intstr.'],
 ];
@@ -41,7 +42,7 @@ const ROOTS = ['core.Pod', 'core.Node', 'core.Service', 'core.Endpoints', 'core.
   'batch.Job', 'batch.CronJob', 'coordination.Lease', 'discovery.EndpointSlice', 'policy.PodDisruptionBudget',
   'policy.Eviction', 'scheduling.PriorityClass', 'events.Event', 'storage.StorageClass', 'autoscaling.Scale',
   'rbac.Role', 'rbac.RoleBinding', 'rbac.ClusterRole', 'rbac.ClusterRoleBinding', 'meta.DeleteOptions',
-  'authorization.SelfSubjectAccessReview', 'authorization.SelfSubjectRulesReview'];
+  'authorization.SelfSubjectAccessReview', 'authorization.SelfSubjectRulesReview', 'authentication.TokenRequest'];
 
 const alias = (full) => {
   for (const [long, short] of ALIASES) if (full.startsWith(long)) return short + full.slice(long.length);
@@ -80,6 +81,8 @@ const typeOf = (f) => {
   if (target?.options?.mapEntry) return `{${typeOf(target.field[1])}}`;
   return alias(f.typeName.slice(1));
 };
+// Fields whose proto name is not their JSON name.
+const JSON_NAMES = { 'authentication.BoundObjectReference.uID': 'uid' };
 const out = new Map();
 const queue = [...ROOTS];
 while (queue.length) {
@@ -94,7 +97,7 @@ while (queue.length) {
     const inner = t.replace(/^\{|\}$/g, '');
     if (!(inner in Object.fromEntries(Object.values(SCALARS).map((s) => [s, 1])))) queue.push(inner);
     if (f.label === 'LABEL_REPEATED' && !t.startsWith('{')) t = `[${t}]`;
-    parts.push(`${f.name}=${f.number}:${t}`);
+    parts.push(`${JSON_NAMES[`${name}.${f.name}`] ?? f.name}=${f.number}:${t}`);
   }
   out.set(name, parts.join(' '));
 }

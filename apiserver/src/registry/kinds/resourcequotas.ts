@@ -2,7 +2,8 @@
 // create and kept on main-resource updates. Where Kubernetes leaves status.hard to the
 // resourcequota controller, kubesim's registry copies spec.hard into status.hard on every
 // create and update, so `kubectl get quota` shows the limits at once; status.used is the
-// controller's (controller-manager `resourcequota`). No admission: quotas are never enforced.
+// controller's (controller-manager `resourcequota`). Pods are held to quotas by the
+// admission in resourcequota-admission.ts.
 // Importing this file registers the hooks.
 import type { KubeObject, ResourceQuota } from '@kubesim/shared';
 import { extendStrategy } from '../strategy.ts';

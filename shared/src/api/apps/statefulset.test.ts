@@ -1,5 +1,6 @@
-import { describe } from 'vitest';
-import { defaultingTable, updateTable, validationTable } from '../testing/cases.ts';
+import { describe, expect, it } from 'vitest';
+import { kindDefinitions } from '../kinds.ts';
+import { defaulted, defaultingTable, updateTable, validationTable } from '../testing/cases.ts';
 
 const claim = { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
 
@@ -28,6 +29,23 @@ describe('statefulset validation', () => {
       { field: 'spec.volumeClaimTemplates[0].spec.accessModes', reason: 'FieldValueRequired' }],
     ['retention policies must be known', { spec: { persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Keep' } } }, { field: 'spec.persistentVolumeClaimRetentionPolicy.whenDeleted', reason: 'FieldValueNotSupported' }],
   ]);
+});
+
+describe('statefulset claim templates', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const withMount = (name: string): any => {
+    const s = defaulted<any>('statefulsets', { spec: { volumeClaimTemplates: [claim] } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    s.spec.template.spec.containers[0].volumeMounts = [{ name, mountPath: '/data' }];
+    return s;
+  };
+  it('lets a container mount a claim template by name, the volume each pod gets', () => {
+    expect(kindDefinitions.statefulsets.validate(withMount('data'))).toEqual([]);
+  });
+  it('still refuses a mount that names neither a volume nor a claim template', () => {
+    expect(kindDefinitions.statefulsets.validate(withMount('logs'))).toContainEqual(
+      expect.objectContaining({ field: 'spec.template.spec.containers[0].volumeMounts[0].name', message: 'Not found: "logs"' }),
+    );
+  });
 });
 
 describe('statefulset update validation', () => {

@@ -91,6 +91,21 @@ export function setStatefulSetDefaults(s: StatefulSet): void {
   }
 }
 
+/**
+ * The template as its pods will have it: each claim template is a volume of the same name
+ * (the controller mounts `<claim>-<pod>` there), so containers may mount it. Kubernetes
+ * skips the template's pod spec checks altogether here for want of this (a TODO in
+ * ValidatePodTemplateSpecForStatefulSet); kubesim keeps them and counts the claims.
+ */
+function withClaimVolumes(spec: StatefulSet['spec']): StatefulSet['spec']['template'] {
+  const template = spec.template;
+  const volumes = template?.spec?.volumes ?? [];
+  const claims = (spec.volumeClaimTemplates ?? []).map((c) => c.metadata.name ?? '').filter((name) => !volumes.some((v) => v.name === name));
+  if (!template?.spec || claims.length === 0) return template;
+  const claimVolumes = claims.map((name) => ({ name, persistentVolumeClaim: { claimName: name } }) as (typeof volumes)[number]);
+  return { ...template, spec: { ...template.spec, volumes: [...volumes, ...claimVolumes] } };
+}
+
 function validateStatefulSet(s: StatefulSet): StatusCause[] {
   const spec = s.spec;
   const causes = validateCounts(spec, ['replicas', 'minReadySeconds', 'revisionHistoryLimit'], 'spec');
@@ -109,7 +124,7 @@ function validateStatefulSet(s: StatefulSet): StatusCause[] {
   if (spec.serviceName) for (const m of isDNS1123Label(spec.serviceName)) causes.push(fieldInvalid('spec.serviceName', spec.serviceName, m));
   causes.push(...validateSelectorSyntax(spec.selector, 'spec.selector'));
   causes.push(...validateSelectorAndTemplate(spec.selector, spec.template, 'statefulset'));
-  causes.push(...validatePodTemplate(spec.template, 'spec.template', { restartPolicies: ['Always'], forbidActiveDeadline: 'StatefulSet' }));
+  causes.push(...validatePodTemplate(withClaimVolumes(spec), 'spec.template', { restartPolicies: ['Always'], forbidActiveDeadline: 'StatefulSet' }));
   const claimNames = new Set<string>();
   (spec.volumeClaimTemplates ?? []).forEach((c, i) => {
     const p = at('spec.volumeClaimTemplates', i);

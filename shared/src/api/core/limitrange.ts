@@ -1,8 +1,8 @@
 // LimitRange (core/v1): per-namespace bounds (min, max, max limit/request ratio) and
 // defaults for the resources of each Container, Pod or PersistentVolumeClaim. Defaulting
 // (Container items only): a missing default limit is the max, a missing default request is
-// the default limit, else the min. kubesim stores and validates LimitRanges but has no
-// LimitRanger admission: pods are neither defaulted nor refused by them.
+// the default limit, else the min. The apiserver's LimitRanger admission
+// (apiserver/src/registry/kinds/limitranges.ts) defaults and bounds pods by them.
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';

@@ -2,8 +2,8 @@
 // `requests.cpu: 4`, `count/deployments.apps: 5`), optionally narrowed to pods of some
 // scopes (BestEffort, Terminating, ...). status.hard is the enforced copy of spec.hard and
 // status.used the observed usage. kubesim's apiserver copies spec.hard into status.hard
-// itself and never enforces a quota (Kubernetes' ResourceQuota admission plugin refuses
-// writes that would exceed one); the quota controller fills status.used.
+// itself and, like Kubernetes' ResourceQuota admission plugin, refuses pods that would
+// exceed a quota (other objects are not charged); the quota controller fills status.used.
 
 import { z } from 'zod';
 import type { StatusCause } from '../../errors.ts';

@@ -7,8 +7,11 @@
 // Example: containers asking 100m and 200m cpu and an init container asking 500m → 500m.
 // kubesim evaluates only these pod resources; object counts (services, count/…) and the
 // CrossNamespacePodAffinity and VolumeAttributesClass scopes are not evaluated.
-import { Quantity, parseQuantity, tryParseQuantity } from '@kubesim/shared';
-import type { Pod, ResourceQuota } from '@kubesim/shared';
+// Shared by the controller-manager's resourcequota controller (status.used) and the
+// apiserver's ResourceQuota admission (which refuses pods that would go over).
+import { Quantity, parseQuantity, tryParseQuantity } from '../meta/quantity.ts';
+import type { Pod } from '../api/core/pod.ts';
+import type { ResourceQuota } from '../api/core/resourcequota.ts';
 
 type Container = NonNullable<NonNullable<Pod['spec']>['containers']>[number];
 type Requirement = 'requests' | 'limits';
@@ -24,7 +27,7 @@ const POD_RESOURCES: Record<string, { from: Requirement; resource: string }> = {
 };
 
 /** the quota resources kubesim can count; others are left out of status.used */
-export function isEvaluated(resource: string): boolean {
+export function isQuotaEvaluated(resource: string): boolean {
   return resource === 'pods' || resource in POD_RESOURCES;
 }
 
@@ -55,6 +58,22 @@ export function podAmount(pod: Pod, from: Requirement, resource: string): Quanti
     }
   }
   return max(plus(total, sidecars), initPeak);
+}
+
+/**
+ * What creating `pod` adds to a quota's use (Kubernetes' podUsageHelper, zeros removed):
+ * `pods` 1, and each evaluated resource some container sets (`requests.cpu` and `cpu` from
+ * cpu requests, `limits.memory` from memory limits, ...).
+ */
+export function podQuotaUsage(pod: Pod): Record<string, Quantity> {
+  const usage: Record<string, Quantity> = { pods: parseQuantity('1') };
+  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  for (const [name, { from, resource }] of Object.entries(POD_RESOURCES)) {
+    if (!all.some((c) => c.resources?.[from]?.[resource] !== undefined)) continue;
+    const q = podAmount(pod, from, resource);
+    if (!q.isZero()) usage[name] = q;
+  }
+  return usage;
 }
 
 /** Kubernetes' QuotaV1Pod: terminal pods and pods past their grace period are not charged */
@@ -114,7 +133,7 @@ export function podMatchesQuota(pod: Pod, quota: ResourceQuota): boolean {
  * namespace (quantities in canonical form: `1500m`, `256Mi`, `3`).
  */
 export function computeQuotaUsed(quota: ResourceQuota, pods: readonly Pod[], now: number): Record<string, string> {
-  const tracked = Object.keys(quota.spec?.hard ?? {}).filter(isEvaluated).sort();
+  const tracked = Object.keys(quota.spec?.hard ?? {}).filter(isQuotaEvaluated).sort();
   const charged = pods.filter((p) => podIsCharged(p, now) && podMatchesQuota(p, quota));
   const used: Record<string, string> = {};
   for (const name of tracked) {

@@ -1,0 +1,98 @@
+// The pvc-protection and pv-protection controllers (Kubernetes: pkg/controller/volume/
+// pvcprotection and pvprotection). The apiserver gives every new claim the finalizer
+// `kubernetes.io/pvc-protection` and every new volume `kubernetes.io/pv-protection`, so a
+// delete only marks them (Terminating). These controllers remove the finalizer, and so let
+// the delete finish, once nothing needs the object any more:
+//   claim: no scheduled pod of its namespace names it in spec.volumes (a pod counts until
+//     it is deleted, finished or not, as in Kubernetes);
+//   volume: it is not Bound to a claim.
+// Each deleted claim is rechecked when a pod that used it goes away.
+import { createWorkQueue, finalStateOf, isConflict, isNotFound, metaNamespaceKey, resources, runController } from '@kubesim/shared';
+import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, ResourceType, SharedInformer } from '@kubesim/shared';
+import type { ControllerContext, RunningController } from '../context.ts';
+
+export const PVC_PROTECTION_CONTROLLER = 'pvc-protection-controller';
+export const PV_PROTECTION_CONTROLLER = 'pv-protection-controller';
+export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
+export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
+
+const beingDeleted = (obj: KubeObject, finalizer: string): boolean => !!obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).includes(finalizer);
+
+/** the claims a scheduled pod mounts */
+function claimsOf(pod: Pod): string[] {
+  if (!pod.spec?.nodeName) return [];
+  return (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
+}
+
+/** drop `finalizer` from the live object (read fresh: the cache has no managedFields) */
+async function removeFinalizer<T extends KubeObject>(ctx: ControllerContext, type: ResourceType<T>, cached: T, finalizer: string): Promise<void> {
+  const namespace = cached.metadata.namespace ? { namespace: cached.metadata.namespace } : {};
+  const obj = await ctx.client.get(type, cached.metadata.name ?? '', namespace);
+  if (obj.metadata.uid !== cached.metadata.uid || !(obj.metadata.finalizers ?? []).includes(finalizer)) return;
+  const kept = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+  if (kept.length) obj.metadata.finalizers = kept;
+  else delete obj.metadata.finalizers;
+  await ctx.client.update(type, obj, namespace);
+}
+
+async function settle(work: () => Promise<void>): Promise<void | { requeue: true }> {
+  try {
+    await work();
+  } catch (err) {
+    if (isNotFound(err)) return;
+    if (isConflict(err)) return { requeue: true };
+    throw err;
+  }
+}
+
+export function startPVCProtectionController(ctx: ControllerContext): RunningController {
+  const claims: SharedInformer<PersistentVolumeClaim> = ctx.informers.forResource(resources.persistentvolumeclaims);
+  const pods: SharedInformer<Pod> = ctx.informers.forResource(resources.pods);
+  const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'pvcprotection' });
+  const enqueueClaim = (pvc: PersistentVolumeClaim): void => {
+    if (beingDeleted(pvc, PVC_PROTECTION_FINALIZER)) queue.add(metaNamespaceKey(pvc));
+  };
+  const enqueueClaimsOf = (pod: Pod): void => {
+    for (const name of claimsOf(pod)) queue.add(`${pod.metadata.namespace ?? 'default'}/${name}`);
+  };
+  claims.addEventHandler({ onAdd: enqueueClaim, onUpdate: (_o, pvc) => enqueueClaim(pvc) });
+  pods.addEventHandler({ onUpdate: (_o, pod) => enqueueClaimsOf(pod), onDelete: (pod) => enqueueClaimsOf(finalStateOf(pod)) });
+  const stop = runController({
+    name: PVC_PROTECTION_CONTROLLER,
+    queue,
+    workers: ctx.workers ?? 5,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    reconcile: async (key) => {
+      const pvc = claims.store.get(key);
+      if (!pvc || !beingDeleted(pvc, PVC_PROTECTION_FINALIZER)) return;
+      const namespace = pvc.metadata.namespace ?? 'default';
+      const inUse = pods.store.byIndex('namespace', namespace).some((p) => claimsOf(p).includes(pvc.metadata.name ?? ''));
+      if (inUse) return;
+      return settle(() => removeFinalizer(ctx, resources.persistentvolumeclaims, pvc, PVC_PROTECTION_FINALIZER));
+    },
+  });
+  return { name: PVC_PROTECTION_CONTROLLER, stop };
+}
+
+export function startPVProtectionController(ctx: ControllerContext): RunningController {
+  const volumes: SharedInformer<PersistentVolume> = ctx.informers.forResource(resources.persistentvolumes);
+  const queue = createWorkQueue<string>({ clock: ctx.clock, name: 'pvprotection' });
+  const enqueue = (pv: PersistentVolume): void => {
+    if (beingDeleted(pv, PV_PROTECTION_FINALIZER)) queue.add(metaNamespaceKey(pv));
+  };
+  volumes.addEventHandler({ onAdd: enqueue, onUpdate: (_o, pv) => enqueue(pv) });
+  const stop = runController({
+    name: PV_PROTECTION_CONTROLLER,
+    queue,
+    workers: ctx.workers ?? 5,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    reconcile: async (key) => {
+      const pv = volumes.store.get(key);
+      if (!pv || !beingDeleted(pv, PV_PROTECTION_FINALIZER) || pv.status?.phase === 'Bound') return;
+      return settle(() => removeFinalizer(ctx, resources.persistentvolumes, pv, PV_PROTECTION_FINALIZER));
+    },
+  });
+  return { name: PV_PROTECTION_CONTROLLER, stop };
+}
