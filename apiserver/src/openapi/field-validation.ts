@@ -5,6 +5,10 @@
 // Kubernetes does: `spec.template.spec.containers[0].imagee`. Schemas typed `unknown`
 // (arbitrary JSON) and objects declared with no fields (kubesim's placeholder for a
 // struct it does not model, e.g. seLinuxOptions) accept anything below them.
+// The same walk finds empty maps (`labels: {}`, `nodeSelector: {}`): Kubernetes decodes a
+// body into Go structs whose map fields are `omitempty`, so an empty map is not stored, and
+// a patch that only empties a map changes nothing ("patched (no change)"). Maps of
+// arbitrary JSON (managedFields' fieldsV1, a struct in Go) are kept.
 
 import { badRequest, type ApiError, type ResourceType } from '@kubesim/shared';
 import type { z } from 'zod';
@@ -24,7 +28,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof
 type Node =
   | { t: 'object'; fields: Map<string, z.ZodType> }
   | { t: 'array'; element: z.ZodType }
-  | { t: 'record'; value: z.ZodType }
+  | { t: 'record'; value: z.ZodType; omitEmpty: boolean }
   | { t: 'union'; objectBranch?: z.ZodType; arrayBranch?: z.ZodType }
   | { t: 'any' };
 const nodes = new WeakMap<z.ZodType, Node>();
@@ -43,7 +47,7 @@ function nodeOf(schema: z.ZodType): Node {
       n = def.element ? { t: 'array', element: def.element } : { t: 'any' };
       break;
     case 'record':
-      n = def.valueType ? { t: 'record', value: def.valueType } : { t: 'any' };
+      n = def.valueType ? { t: 'record', value: def.valueType, omitEmpty: defOf(unwrap(def.valueType)).type !== 'unknown' } : { t: 'any' };
       break;
     case 'union': {
       // the first branch that fits the value's shape decides
@@ -65,16 +69,31 @@ function nodeOf(schema: z.ZodType): Node {
 /** a path as segments: field names and list indexes */
 export type FieldPath = ReadonlyArray<string | number>;
 
-function walk(schema: z.ZodType, value: unknown, path: Array<string | number>, out: FieldPath[]): void {
+/** what the walk finds: fields the schema lacks, and empty maps that are not stored */
+interface Found {
+  unknown: FieldPath[];
+  empty: FieldPath[];
+}
+
+/** an empty `{}` under a map field that Kubernetes leaves out when empty */
+function isEmptyMap(schema: z.ZodType, value: Record<string, unknown>): boolean {
+  for (const _ in value) return false;
+  const n = nodeOf(schema);
+  return n.t === 'record' && n.omitEmpty;
+}
+
+function walk(schema: z.ZodType, value: unknown, path: Array<string | number>, out: Found): void {
   const n = nodeOf(schema);
   switch (n.t) {
     case 'object':
       if (!isMap(value)) return;
       for (const k in value) {
         const child = n.fields.get(k);
+        const v = value[k];
         path.push(k);
-        if (!child) out.push(path.slice());
-        else if (value[k] !== null && typeof value[k] === 'object') walk(child, value[k], path, out);
+        if (!child) out.unknown.push(path.slice());
+        else if (isMap(v) && isEmptyMap(child, v)) out.empty.push(path.slice());
+        else if (v !== null && typeof v === 'object') walk(child, v, path, out);
         path.pop();
       }
       return;
@@ -108,7 +127,13 @@ function walk(schema: z.ZodType, value: unknown, path: Array<string | number>, o
 
 /** Paths (as segments) of fields in `value` that `schema` does not declare. */
 export function findUnknownFieldPaths(schema: z.ZodType, value: unknown): FieldPath[] {
-  const out: FieldPath[] = [];
+  return scanFields(schema, value).unknown;
+}
+
+/** Paths (as segments) of the fields `schema` does not declare, and of the empty maps that
+ *  Kubernetes would not store. */
+export function scanFields(schema: z.ZodType, value: unknown): Found {
+  const out: Found = { unknown: [], empty: [] };
   walk(schema, value, [], out);
   return out;
 }

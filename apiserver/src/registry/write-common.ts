@@ -8,7 +8,7 @@ import { resources } from '@kubesim/shared';
 import { isTerminating, namespaceNotFound, namespaceTerminating } from './kinds/namespaces.ts';
 import type { NamespaceLike } from './kinds/namespaces.ts';
 import { clone, isPlainObject } from './objects.ts';
-import { dropUnknownFields, findUnknownFieldPaths, findUnknownFields, formatFieldPath, strictDecodingError, unknownFieldWarnings } from '../openapi/field-validation.ts';
+import { dropUnknownFields, findUnknownFields, formatFieldPath, scanFields, strictDecodingError, unknownFieldWarnings } from '../openapi/field-validation.ts';
 
 export interface WriteContext {
   dryRun?: boolean;
@@ -70,7 +70,8 @@ export function checkNamespaceMatches(obj: KubeObject, namespace: string | undef
  * fieldValidation on a decoded body (create, update) or a patched object: fields the kind's
  * schema does not declare are a 400 under Strict, a warning each under Warn (the default),
  * nothing under Ignore; unless refused, they are dropped, since Kubernetes' typed objects
- * cannot hold them. Returns the object to go on with: `obj`, or with `shared` (obj may
+ * cannot hold them. Empty maps are dropped too, under any fieldValidation: Go's map fields
+ * are `omitempty` (field-validation.ts). Returns the object to go on with: `obj`, or with `shared` (obj may
  * share parts with a stored state, which must not change) a pruned copy when it had any.
  * `scanned`: where to look, when parts of `obj` are known to hold none (borrowed parts of
  * the stored state, see borrowing.ts): `obj` without them, the rest shared.
@@ -78,13 +79,15 @@ export function checkNamespaceMatches(obj: KubeObject, namespace: string | undef
 export function pruneUnknownFields<T extends KubeObject>(info: ResourceInfo, obj: T, ctx: WriteContext, shared = false, scanned: unknown = obj): T {
   const schema = info.definition?.schema;
   if (!schema) return obj;
-  const paths = findUnknownFieldPaths(schema, scanned);
-  if (paths.length === 0) return obj;
-  const unknown = paths.map(formatFieldPath);
-  if (ctx.fieldValidation === 'Strict') throw strictDecodingError(info.type, unknown);
-  if (ctx.fieldValidation !== 'Ignore') ctx.warnings?.push(...unknownFieldWarnings(unknown));
+  const found = scanFields(schema, scanned);
+  if (found.unknown.length === 0 && found.empty.length === 0) return obj;
+  if (found.unknown.length) {
+    const unknown = found.unknown.map(formatFieldPath);
+    if (ctx.fieldValidation === 'Strict') throw strictDecodingError(info.type, unknown);
+    if (ctx.fieldValidation !== 'Ignore') ctx.warnings?.push(...unknownFieldWarnings(unknown));
+  }
   const out = shared ? clone(obj) : obj;
-  dropUnknownFields(out, paths);
+  dropUnknownFields(out, [...found.unknown, ...found.empty]);
   return out;
 }
 
