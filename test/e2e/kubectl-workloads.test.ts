@@ -3,7 +3,8 @@
 // DaemonSet and a StatefulSet; `wait` (condition=Available, condition=complete of a Job,
 // delete, a timeout); `logs` (-c, --tail, -f, --previous of a crashing container made with
 // kubelet-sim's annotations); `cordon`/`uncordon`; `drain` held back by a
-// PodDisruptionBudget until the budget allows it. Each case asserts on kubectl's output and
+// PodDisruptionBudget until the budget allows it; `get --raw` of services/proxy and pods/proxy,
+// and `kubectl proxy`. Each case asserts on kubectl's output and
 // on the stored objects. One cluster for the whole file.
 
 import { spawn } from 'node:child_process';
@@ -227,5 +228,45 @@ spec:
     expect(pods.every((p) => p.spec.nodeName !== node)).toBe(true);
     expect((await get(`node ${node}`)).spec.unschedulable).toBe(true);
     await ok(`kubectl uncordon ${node}`);
+  }, 120_000);
+  it('reaches pods through the apiserver: services/proxy in turn, pods/proxy, and kubectl proxy', async () => {
+    await ok('kubectl create deployment echo --image=nginx --replicas=2');
+    await ok('kubectl expose deployment echo --port=80');
+    await ok('kubectl wait --for=condition=Available deployment/echo --timeout=60s', 70_000);
+    await k.cluster.eventually('kubectl get endpoints echo -o jsonpath={.subsets[0].addresses[*].ip}', (r) => r.stdout.split(' ').filter(Boolean).length === 2, 30_000);
+    const pods = (await list('pods -l app=echo')).map((p) => p.metadata.name).sort();
+    const answerer = (text: string): string => /pod default\/(\S+) /.exec(text)?.[1] ?? text;
+
+    // the service's port, by number: its two endpoints answer in turn
+    const viaService: string[] = [];
+    for (let i = 0; i < 4; i++) viaService.push(answerer(await ok('kubectl get --raw /api/v1/namespaces/default/services/echo:80/proxy/')));
+    expect([...new Set(viaService)].sort()).toEqual(pods);
+    expect(viaService[0]).not.toBe(viaService[1]);
+    // one pod, with the rest of the path and the query passed on
+    expect(await ok(`kubectl get --raw '/api/v1/namespaces/default/pods/${pods[0]}/proxy/hello?x=1'`)).toContain(`pod default/${pods[0]} `);
+    expect(await ok(`kubectl get --raw '/api/v1/namespaces/default/pods/${pods[0]}/proxy/hello?x=1'`)).toContain('GET /hello?x=1');
+    // errors as Kubernetes words them
+    const noPort = await k.run('kubectl get --raw /api/v1/namespaces/default/services/echo:81/proxy/');
+    expect(noPort.stderr).toContain('Error from server (ServiceUnavailable): no service port 81 found for service "echo"');
+    const refused = await k.run(`kubectl get --raw /api/v1/namespaces/default/pods/${pods[0]}:8080/proxy/`);
+    expect(refused.stderr).toMatch(/ServiceUnavailable.*connect: connection refused/);
+    expect((await k.run('kubectl get --raw /api/v1/namespaces/default/services/nope/proxy/')).stderr).toContain('services "nope" not found');
+
+    // `kubectl proxy`: a local HTTP port that forwards to the apiserver with the user's credentials
+    const proxy = spawn('kubectl', ['proxy', '--port=0'], { cwd: k.cluster.dir, env: k.cluster.env });
+    try {
+      let out = '';
+      proxy.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      for (let i = 0; i < 40 && !/127\.0\.0\.1:\d+/.test(out); i++) await sleep(250);
+      const port = /127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+      expect(port, out).toBeDefined();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default/services/echo/proxy/`);
+      expect(res.status).toBe(200);
+      expect(pods).toContain(answerer(await res.text()));
+    } finally {
+      proxy.kill();
+    }
+    await ok('kubectl delete service echo');
+    await ok('kubectl delete deployment echo');
   }, 120_000);
 });

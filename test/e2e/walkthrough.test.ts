@@ -78,6 +78,7 @@ describe.skipIf(!haveKubectl)('kubesim up, driven like a user', () => {
         expect(replies, r.stdout).toHaveLength(5);
         expect(new Set(replies.map((l) => /pod default\/(\S+)/.exec(l)?.[1])).size, r.stdout).toBe(5);
       }
+      if (command.includes('/services/web/proxy/')) expect(r.stdout, command).toMatch(/^kubesim: pod default\/web-\S+ .* port 80: GET \//);
       if (command.startsWith('kubectl get nodes -w')) {
         await cluster.eventually('kubectl get node kubesim-node-0 --no-headers', (x) => / NotReady /.test(x.stdout), 120_000);
       }

@@ -18,6 +18,7 @@ import { allowAll, denied } from '../auth/authorizer.ts';
 import { impersonationOf, type Impersonation } from '../auth/impersonation.ts';
 import type { Authorizer } from '../auth/authorizer.ts';
 import { metricsResources, registerKubeletRoutes } from '../metricsapi/routes.ts';
+import { registerPodServiceProxy } from './pod-service-proxy.ts';
 import { registerOpenAPI } from '../openapi/routes.ts';
 import { registerSubresources } from '../subresources/index.ts';
 import { MAX_BODY_BYTES, PATCH_TYPES } from './body.ts';
@@ -297,6 +298,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerOpenAPI(app);
   registerSubresources(app, registry, { serviceAccountTokens });
   registerKubeletRoutes(app, { registry, authorizer });
+  registerPodServiceProxy(app, { registry, authorizer });
 
   // ---- WebSocket watches (Upgrade on the same URLs) ----
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

@@ -77,9 +77,9 @@ function def<T extends KubeObject = KubeObject>(
 const all = ['all'];
 
 export const resources = {
-  pods: def<Pod>('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: all, subresources: ['status', 'binding', 'eviction', 'log'] }),
+  pods: def<Pod>('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], categories: all, subresources: ['status', 'binding', 'eviction', 'log', 'proxy'] }),
   nodes: def<Node>('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status', 'proxy'] }),
-  services: def<Service>('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
+  services: def<Service>('', 'v1', 'Service', 'services', true, { shortNames: ['svc'], categories: all, subresources: ['status', 'proxy'] }),
   endpoints: def<Endpoints>('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
   namespaces: def<Namespace>('', 'v1', 'Namespace', 'namespaces', false, { shortNames: ['ns'], subresources: ['status', 'finalize'] }),
   configmaps: def<ConfigMap>('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
