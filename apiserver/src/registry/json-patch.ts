@@ -18,9 +18,19 @@ function unprocessable(message: string): ApiError {
   return failure(422, 'Invalid', message);
 }
 
-/** the patch document must be an array of well-formed operations (else 400) */
+/** how Go's encoding/json names the kind of a JSON value in its unmarshal errors */
+export function goJsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
+/** the patch document must be an array of well-formed operations (else 400); `null`
+ *  decodes, as in Go, to a patch of no operations */
 export function parseJsonPatch(doc: unknown): JsonPatchOp[] {
-  if (!Array.isArray(doc)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (doc === null) return [];
+  if (!Array.isArray(doc)) throw badRequest(`json: cannot unmarshal ${goJsonKind(doc)} into Go value of type jsonpatch.Patch`);
   return doc.map((raw, i) => {
     if (!isPlainObject(raw)) throw badRequest(`the server rejected our request due to an error in our request: operation ${i} is not an object`);
     const op = raw['op'];

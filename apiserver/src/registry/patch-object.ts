@@ -12,7 +12,7 @@ import { strategicMergePatch } from '../patch/strategic.ts';
 import { unborrowedPart, withOwnStatus } from './borrowing.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
 import { createObject } from './create.ts';
-import { applyJsonPatch, parseJsonPatch } from './json-patch.ts';
+import { applyJsonPatch, goJsonKind, parseJsonPatch } from './json-patch.ts';
 import { mergePatch } from './merge-patch.ts';
 import { isPlainObject } from './objects.ts';
 import { applyUpdate, CONFLICT_MSG, isTrusted, MAX_RETRIES } from './update.ts';
@@ -29,10 +29,10 @@ function applyPatch(info: ResourceInfo, current: KubeObject, patch: unknown, ctx
     case 'json':
       return applyJsonPatch(current, parseJsonPatch(patch));
     case 'merge':
-      if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}: a merge patch must be a JSON object');
+      if (!isPlainObject(patch)) throw badRequest(`json: cannot unmarshal ${goJsonKind(patch)} into Go value of type map[string]interface {}`);
       return mergePatch(current, patch);
     case 'strategic':
-      if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal into Go value of type map[string]interface {}: a strategic merge patch must be a JSON object');
+      if (!isPlainObject(patch)) throw badRequest(`json: cannot unmarshal ${goJsonKind(patch)} into Go value of type map[string]interface {}`);
       return strategicMergePatch(current, patch, info.type);
     case 'apply':
       return undefined;

@@ -37,6 +37,27 @@ describe('applyJsonPatch (RFC 6902)', () => {
     expect(() => parseJsonPatch({ op: 'add' })).toThrow();
     expect(() => parseJsonPatch([{ op: 'jump', path: '/a' }])).toThrow();
   });
+  it('names the JSON kind of a document that is not an array, as Go does, and takes null as no operations', () => {
+    expect(() => parseJsonPatch({ op: 'add' })).toThrow('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    expect(() => parseJsonPatch('add')).toThrow('json: cannot unmarshal string into Go value of type jsonpatch.Patch');
+    expect(() => parseJsonPatch(7)).toThrow('json: cannot unmarshal number into Go value of type jsonpatch.Patch');
+    expect(() => parseJsonPatch(true)).toThrow('json: cannot unmarshal bool into Go value of type jsonpatch.Patch');
+    expect(parseJsonPatch(null)).toEqual([]);
+  });
+});
+
+describe('merge and strategic patches that are not JSON objects', () => {
+  it('are a 400 naming the JSON kind, and change nothing', async () => {
+    const registry = await makeRegistry();
+    const client = createInProcessClient(registry);
+    const cm = await client.create(resources.configmaps, makeConfigMap('c', { a: '1' }), { namespace: 'default' });
+    for (const type of ['merge', 'strategic'] as const) {
+      await expect(client.patch(resources.configmaps, 'c', [1, 2], { type, namespace: 'default' })).rejects.toMatchObject({
+        status: { code: 400, reason: 'BadRequest', message: 'json: cannot unmarshal array into Go value of type map[string]interface {}' },
+      });
+    }
+    expect((await client.get(resources.configmaps, 'c', { namespace: 'default' })).metadata.resourceVersion).toBe(cm.metadata.resourceVersion);
+  });
 });
 
 describe('watch resume beyond the watch cache window', () => {
