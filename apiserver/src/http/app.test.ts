@@ -52,6 +52,30 @@ describe('buildApp errors', () => {
     expect(r.json().message).toBe('pods "nope" not found');
   });
 
+  it('refuses contradictory list options with the 422 of ValidateListOptions, and malformed watch-only ones with a 400', async () => {
+    const list = (query: string) => app.inject({ url: `/api/v1/namespaces/default/configmaps?${query}` });
+    const one = await list('resourceVersionMatch=Exact');
+    expect(one.statusCode).toBe(422);
+    expect(one.json()).toMatchObject({
+      reason: 'Invalid',
+      message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided',
+      details: { group: 'meta.k8s.io', kind: 'ListOptions', causes: [{ reason: 'FieldValueForbidden', field: 'resourceVersionMatch' }] },
+    });
+    const two = await list('resourceVersionMatch=Sometimes');
+    expect(two.statusCode).toBe(422);
+    expect(two.json().message).toBe(
+      'ListOptions.meta.k8s.io "" is invalid: [resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided, resourceVersionMatch: Unsupported value: "Sometimes": supported values: "Exact", "NotOlderThan", ""]',
+    );
+    const exactZero = await list('resourceVersion=0&resourceVersionMatch=Exact');
+    expect(exactZero.json().message).toContain('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+    const initial = await list('sendInitialEvents=true');
+    expect(initial.statusCode).toBe(422);
+    expect(initial.json().message).toBe('ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
+    expect((await list('timeoutSeconds=abc')).statusCode).toBe(400);
+    expect((await list('allowWatchBookmarks=maybe')).statusCode).toBe(400);
+    expect((await list('timeoutSeconds=5&allowWatchBookmarks=true')).statusCode).toBe(200);
+  });
+
   it('reads a body without Content-Type as JSON and accepts YAML', async () => {
     const r = await app.inject({ method: 'POST', url: '/api/v1/namespaces/default/configmaps', payload: cm('no-ct') });
     expect(r.json().message).toBe(undefined);

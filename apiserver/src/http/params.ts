@@ -8,6 +8,7 @@ import { badRequest, failure } from '@kubesim/shared';
 import type { DeleteOptions, ListOptions, WatchOptions } from '@kubesim/shared';
 import type { FastifyRequest } from 'fastify';
 import { isPlainObject } from '../registry/objects.ts';
+import { invalidListOptions } from '../registry/list.ts';
 
 /** one empty query for every URL without one: callers read queries, never change them */
 const NO_QUERY = new URLSearchParams();
@@ -52,6 +53,18 @@ export function listOptionsOf(q: URLSearchParams, namespace: string | undefined)
   const m = q.get('resourceVersionMatch');
   if (m) o.resourceVersionMatch = m as 'Exact';
   return o;
+}
+
+/** The options of a plain list (not a watch): those that only a watch uses are still
+ *  decoded (a malformed one is a 400, as Kubernetes decodes every ListOptions field), and
+ *  sendInitialEvents is refused, as Kubernetes' ValidateListOptions does. */
+export function plainListOptionsOf(q: URLSearchParams, ns: string | undefined): ListOptions {
+  intParam(q, 'timeoutSeconds');
+  boolParam(q, 'allowWatchBookmarks');
+  if (boolParam(q, 'sendInitialEvents') !== undefined) {
+    throw invalidListOptions([{ reason: 'FieldValueForbidden', message: 'Forbidden: sendInitialEvents is forbidden for list', field: 'sendInitialEvents' }]);
+  }
+  return listOptionsOf(q, ns);
 }
 
 export function watchOptionsOf(q: URLSearchParams, ns: string | undefined): WatchOptions {

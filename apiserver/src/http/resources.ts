@@ -22,7 +22,7 @@ import type { ListResult, Registry, SubresourceRequest, UserInfo } from '../regi
 import { rememberedJson, rememberedRevision } from '../registry/cached-object.ts';
 import { decodeObjectBody, decodePatchBody } from './body.ts';
 import { deleteAnswer } from './delete-answer.ts';
-import { boolParam, deleteOptionsOf, includeObjectOf, listOptionsOf, queryOf, watchOptionsOf, writeOptionsOf } from './params.ts';
+import { boolParam, deleteOptionsOf, includeObjectOf, listOptionsOf, plainListOptionsOf, queryOf, watchOptionsOf, writeOptionsOf } from './params.ts';
 import type { HttpWriteOptions } from './params.ts';
 import { negotiate, negotiateWrite } from './negotiate.ts';
 import type { Negotiated } from './negotiate.ts';
@@ -229,7 +229,7 @@ export function makeResourceHandler(opts: ResourceHandlerOptions) {
           return sendJson(reply, 200, o.json);
         }
         if (watch) return startWatch(req, reply, type, ns, q, neg);
-        const r = await registry.listRaw(type, listOptionsOf(q, ns));
+        const r = await registry.listRaw(type, plainListOptionsOf(q, ns));
         return sendList(reply, type, r, neg, q);
       }
       case 'POST': {

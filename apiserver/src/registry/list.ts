@@ -8,7 +8,7 @@
 // A page stops at `limit` matching items; the token then carries the snapshot revision and
 // the last key, so every page of one list comes from the same revision.
 import { badRequest, failure } from '@kubesim/shared';
-import type { ListOptions } from '@kubesim/shared';
+import type { ApiError, ListOptions, StatusCause } from '@kubesim/shared';
 import { CachedObject } from './cached-object.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { parseResourceVersion, storeReadError } from './core.ts';
@@ -31,14 +31,27 @@ export function filterFor(info: ResourceInfo, opts: { labelSelector?: string; fi
   return makeFilter(opts.labelSelector, opts.fieldSelector, info.definition, info.type.namespaced, info.type.kind, info.apiVersion);
 }
 
+/** Kubernetes' 422 for list options that contradict each other (ValidateListOptions):
+ *  `ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: ...` */
+export function invalidListOptions(causes: StatusCause[]): ApiError {
+  const list = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
+  return failure(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${causes.length === 1 ? list : `[${list}]`}`, { name: '', group: 'meta.k8s.io', kind: 'ListOptions', causes });
+}
+
+const forbiddenField = (field: string, detail: string): StatusCause => ({ reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field });
+
 export function checkListOptions(opts: ListOptions): void {
   const match = opts.resourceVersionMatch as string | undefined;
-  if (match !== undefined && (match as string) !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
-    throw badRequest(`resourceVersionMatch: Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan"`);
+  const causes: StatusCause[] = [];
+  if (match) {
+    if (!opts.resourceVersion) causes.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    if (opts.continue) causes.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(match)}: supported values: "Exact", "NotOlderThan", ""`, field: 'resourceVersionMatch' });
+    }
+    if (match === 'Exact' && opts.resourceVersion === '0') causes.push(forbiddenField('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
   }
-  if (match && !opts.resourceVersion) throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
-  if (match && opts.continue) throw badRequest('resourceVersionMatch is forbidden when continue is provided');
-  if (match === 'Exact' && opts.resourceVersion === '0') throw badRequest('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  if (causes.length) throw invalidListOptions(causes);
   if (opts.continue && opts.resourceVersion && opts.resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
   if (opts.limit !== undefined && (!Number.isSafeInteger(opts.limit) || opts.limit < 0)) throw badRequest(`limit: Invalid value: ${opts.limit}: must be a non-negative integer`);
 }

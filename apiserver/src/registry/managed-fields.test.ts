@@ -19,8 +19,8 @@ const managers = (o: KubeObject): string[] => (o.metadata.managedFields ?? []).m
 
 describe('managedFields of ordinary writes', () => {
   it('names the manager by fieldManager, else by the User-Agent up to its first slash', async () => {
-    const a = await registry.create(resources.configmaps, makeConfigMap('a'), { fieldManager: 'kubectl-create', userAgent: 'kubectl/v1.32.4 (linux/amd64)' });
-    const b = await registry.create(resources.configmaps, makeConfigMap('b'), { userAgent: 'kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07' });
+    const a = await registry.create(resources.configmaps, makeConfigMap('a', { k: 'v' }), { fieldManager: 'kubectl-create', userAgent: 'kubectl/v1.32.4 (linux/amd64)' });
+    const b = await registry.create(resources.configmaps, makeConfigMap('b', { k: 'v' }), { userAgent: 'kubectl/v1.32.4 (linux/amd64) kubernetes/4cb5f07' });
     expect([managers(a), managers(b)]).toEqual([['kubectl-create/Update'], ['kubectl/Update']]);
   });
 
