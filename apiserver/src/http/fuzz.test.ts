@@ -19,14 +19,14 @@ afterAll(async () => {
 });
 
 const collections = ['/api/v1/namespaces/default/configmaps', '/api/v1/namespaces/default/pods', '/apis/apps/v1/namespaces/default/deployments', '/api/v1/nodes', '/api/v1/namespaces', '/api/v1/namespaces/nope/services', '/apis/batch/v1/namespaces/default/jobs'];
-const segment = fc.oneof(fc.constantFrom('api', 'apis', 'v1', 'namespaces', 'default', 'pods', 'status', 'watch', '..', '%', '%zz', '%2F', '', 'scale', 'binding', 'finalize', 'eviction', 'log'), fc.string({ maxLength: 12 }));
+const segment = fc.oneof(fc.constantFrom('api', 'apis', 'v1', 'namespaces', 'default', 'pods', 'status', 'watch', '..', '%', '%zz', '%2F', '', 'scale', 'binding', 'finalize', 'eviction', 'log', 'proxy', 'token', 'services', 'serviceaccounts'), fc.string({ maxLength: 12 }));
 const path = fc.oneof(
   fc.constantFrom(...collections),
-  fc.tuple(fc.constantFrom(...collections), fc.constantFrom('fz-a', 'fz-b%20', 'FZ', 'fz-c/status', 'fz-d/scale', 'fz-e/binding', '%E0%A4%A')).map(([c, n]) => `${c}/${n}`),
+  fc.tuple(fc.constantFrom(...collections), fc.constantFrom('fz-a', 'fz-b%20', 'FZ', 'fz-c/status', 'fz-d/scale', 'fz-e/binding', '%E0%A4%A', 'fz-f/proxy', 'https:fz:443/proxy/x', 'fz:a:b:c/proxy', 'fz-g/token')).map(([c, n]) => `${c}/${n}`),
   fc.array(segment, { maxLength: 8 }).map((s) => '/' + s.join('/')),
 );
 const queryValue = fc.oneof(fc.constantFrom('true', 'false', '0', '-1', '1e9', 'All', 'Exact', 'NotOlderThan', 'a=b', 'a in (b', '!!', 'metadata.name=x', 'spec.bogus=1', '%', '+', 'bad base64'), fc.string({ maxLength: 10 }));
-const query = fc.array(fc.tuple(fc.constantFrom('labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'resourceVersionMatch', 'timeoutSeconds', 'dryRun', 'fieldManager', 'fieldValidation', 'propagationPolicy', 'gracePeriodSeconds', 'orphanDependents', 'includeObject', 'force', 'watch'), queryValue), { maxLength: 4 });
+const query = fc.array(fc.tuple(fc.constantFrom('labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'resourceVersionMatch', 'timeoutSeconds', 'dryRun', 'fieldManager', 'fieldValidation', 'propagationPolicy', 'gracePeriodSeconds', 'orphanDependents', 'includeObject', 'force', 'watch', 'sendInitialEvents', 'allowWatchBookmarks'), queryValue), { maxLength: 4 });
 const contentType = fc.constantFrom(undefined, '', 'application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml', 'text/plain', 'multipart/form-data; boundary=x', ';;;', 'application/json; charset=utf-16');
 const malformedBody = fc.oneof(
   fc.string({ maxLength: 200 }),

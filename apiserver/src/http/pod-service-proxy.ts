@@ -83,8 +83,11 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
   const target = (id: string, resource: string): ProxyTarget => {
     const t = splitSchemeNamePort(id);
     if (!t || !t.name) throw failure(400, 'BadRequest', `invalid ${resource} request "${id}"`);
-    if (t.scheme === 'https') throw unavailable('error trying to reach service: kubesim serves pods over plain HTTP only');
     return t;
+  };
+  /** checked once the object is known to exist, which decides first (404) */
+  const plainHttp = (t: ProxyTarget): void => {
+    if (t.scheme === 'https') throw unavailable('error trying to reach service: kubesim serves pods over plain HTTP only');
   };
 
   /** the service port's address: a loopback backend of one of its endpoints' pods, in turn */
@@ -140,6 +143,7 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
     const t = target(id, 'pod');
     await authorize(req, 'pods', namespace, t.name);
     const p = await registry.get(resources.pods, t.name, { namespace });
+    plainHttp(t);
     const port = t.port === '' ? 80 : Number(t.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw unavailable(`error trying to reach service: invalid port "${t.port}"`);
     return forward(req, reply, backendOf(p, port), rest);
@@ -150,6 +154,7 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
     const t = target(id, 'service');
     await authorize(req, 'services', namespace, t.name);
     await registry.get(resources.services, t.name, { namespace }); // a missing service: 404
+    plainHttp(t);
     return forward(req, reply, await serviceBackend(namespace, t), rest);
   };
 
