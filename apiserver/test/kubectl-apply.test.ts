@@ -83,6 +83,7 @@ describe.skipIf(!hasKubectl)('kubectl apply, explain and patch', () => {
 
   it('explains a kind without marking its metadata or spec required', async () => {
     const out = await h.ok(['explain', 'deployment']);
+    expect(out).toMatch(/DESCRIPTION:\n\s+Deployment keeps a number of identical pods running/);
     expect(out).toMatch(/metadata\t<ObjectMeta>\n/);
     expect(out).toMatch(/spec\t<DeploymentSpec>\n/);
     expect(out).not.toContain('-required-');

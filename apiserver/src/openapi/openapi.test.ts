@@ -37,6 +37,15 @@ describe('buildDocument', () => {
     expect(schemas[target].properties.type.description).toBeTruthy();
   });
 
+  it('describes every kind it serves (kubectl explain prints it under DESCRIPTION)', () => {
+    for (const gv of groupVersionPaths()) {
+      const components = ((buildDocument(gv) as Json)['components'].schemas ?? {}) as Json;
+      const kinds = Object.entries(components).filter(([, c]) => (c as Json)['x-kubernetes-group-version-kind'] && !(c as Json).properties?.items);
+      expect(kinds.length, gv).toBeGreaterThan(0);
+      for (const [name, c] of kinds) expect((c as Json).description, `${gv} ${name}`).toMatch(/^[A-Z].+\.$/);
+    }
+  });
+
   it('publishes the strategic merge keys of pod templates', () => {
     const podSpec = schemas['io.k8s.api.core.v1.PodSpec'];
     expect(podSpec.properties.containers['x-kubernetes-patch-merge-key']).toBe('name');

@@ -7,6 +7,7 @@
 
 import type { z } from 'zod';
 import { patchMeta, type PatchFieldMeta } from '../patch/strategic-meta.ts';
+import { kindDescription } from './kind-descriptions.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -53,7 +54,7 @@ export class ComponentBuilder {
     const required = (c['required'] as string[] | undefined)?.filter((f) => !OPTIONAL_ON_KINDS.has(f));
     if (required?.length) c['required'] = required;
     else delete c['required'];
-    const description = descriptionOf(schema);
+    const description = descriptionOf(schema) ?? kindDescription(gvk.group, gvk.kind);
     if (description) c['description'] = description;
   }
 
