@@ -18,6 +18,10 @@ export interface ControllerContext {
   recorder: EventRecorderLike;
   /** worker loops per controller (default 5, kube-controller-manager's --concurrent-*-syncs) */
   workers?: number;
+  /** resolves once the informers' first lists are in their caches: pass it to runController
+   *  as `ready`, so that no reconcile reads a cache that is still filling (a ReplicaSet whose
+   *  pods are not listed yet would create them all again) */
+  cachesSynced?: Promise<unknown>;
 }
 
 /** A running controller: call stop() to shut its queue down and wait for its workers. */

@@ -88,16 +88,27 @@ export interface ControllerManager {
   stop(): Promise<void>;
 }
 
+/** how long controllers wait for their informers' first lists before they start anyway */
+export const CACHE_SYNC_TIMEOUT_MS = 30_000;
+
 export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
   const clock = opts.clock ?? realClock;
   const logger = opts.logger ?? noopLogger;
   const informers = opts.informers ?? new SharedInformerFactory({ client: opts.client, clock, logger, transform: stripManagedFields });
+  // Every controller's workers wait for the first list of every informer, as each of
+  // Kubernetes' controllers waits for its own (WaitForCacheSync). The lists of different
+  // kinds come back at different times; a Job controller that saw its pods but not yet its
+  // Job took the Job for deleted and released the pods' tracking finalizers. An informer
+  // that never syncs holds them up for at most CACHE_SYNC_TIMEOUT_MS.
+  let cachesSynced: () => void = () => {};
+  const stopWaiting = new AbortController();
   const base: Omit<ControllerContext, 'recorder'> = {
     client: opts.client,
     clock,
     random: opts.random ?? systemRandom(),
     informers,
     logger,
+    cachesSynced: new Promise<void>((resolve) => (cachesSynced = resolve)),
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   };
   const starters = { ...controllerStarters, ...opts.extra };
@@ -111,10 +122,20 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     controllers.push(start({ ...base, recorder: { event: (obj, type, reason, message) => recorder.event(obj, type, reason, message) } }));
   }
   informers.start();
+  void Promise.race([informers.waitForCacheSync(), clock.sleep(CACHE_SYNC_TIMEOUT_MS, stopWaiting.signal)])
+    .then((synced) => {
+      if (synced !== true && !stopWaiting.signal.aborted) logger.warn({ timeoutMs: CACHE_SYNC_TIMEOUT_MS }, 'informer caches not synced: controllers start anyway');
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      stopWaiting.abort();
+      cachesSynced();
+    });
   return {
     informers,
     controllers,
     async stop() {
+      stopWaiting.abort();
       await Promise.all(controllers.map((c) => c.stop()));
       await informers.stop();
     },

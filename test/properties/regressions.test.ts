@@ -4,12 +4,16 @@
 
 import { describe, expect, it } from 'vitest';
 import { resources } from '@kubesim/shared';
+import type { CronJob } from '@kubesim/shared';
 import {
   applyTemplateChange,
   checkInvariants,
   eventually,
   noNodeOvercommitted,
   rolloutBounds,
+  jobCounts,
+  jobIncomplete,
+  jobPods,
   rolloutIncomplete,
   runFaultSchedule,
   scheduledPodsRespectFilters,
@@ -18,7 +22,7 @@ import {
   statefulSetOrdering,
   withSimulation,
 } from '../src/index.ts';
-import type { DaemonSet, Deployment, KubeObject, Pod, StatefulSet } from '../src/types.ts';
+import type { DaemonSet, Deployment, Job, KubeObject, Pod, StatefulSet } from '../src/types.ts';
 
 const daemonSet: DaemonSet = {
   apiVersion: 'apps/v1',
@@ -163,6 +167,119 @@ describe('regressions found by the property suites', () => {
       const state = await sim.state();
       const p0 = state.pods.find((p) => p.metadata.name === 'p-0')!;
       expect(spreadViolation(p0, state.node(p0.spec!.nodeName!)!, state), 'p-0 no longer ends up on a skewed node: this test stopped covering the case').toMatch(/skew 2 > maxSkew 1/);
+    });
+  });
+  // job.test.ts (suspend property), seed 501, shrunk: a Job without completions, parallelism
+  // raised 1 → 4 and suspended in the same instant, resumed 5 s later: no pod ever came back.
+  // Suspending deleted the 4 pods; a second sync, on a cache that had seen only some of the
+  // deletions, deleted the rest again and reset the deletion expectations to 2, of which one
+  // was never to be observed: the Job managed no pods any more. Kubernetes checks the
+  // expectations before it reads the pods, and deletes suspended pods only when they are
+  // met (fixed in controller-manager/src/job/sync.ts).
+  it('runs the pods of a Job resumed after a suspension that raced a parallelism change', async () => {
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'batch', namespace: 'default' },
+      spec: { parallelism: 1, backoffLimit: 0, template: { metadata: {}, spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'sleep 1; exit 0'] }] } } },
+    } as Job;
+    const nodes = { pools: [{ namePrefix: 'pool-0', count: 1, capacity: { cpu: '2', memory: '2Gi', pods: '110' }, zones: ['zone-b'] }] };
+    await withSimulation({ seed: 0, nodes, events: false }, async (sim) => {
+      checkInvariants(sim, [jobCounts()]);
+      await sim.apply(job);
+      await sim.update(resources.jobs, 'batch', (j) => ({ ...j, spec: { ...j.spec, parallelism: 4 } }));
+      await sim.update(resources.jobs, 'batch', (j) => ({ ...j, spec: { ...j.spec, suspend: true } }));
+      await sim.advance('5s');
+      await sim.update(resources.jobs, 'batch', (j) => ({ ...j, spec: { ...j.spec, suspend: false } }));
+      await eventually(sim, 'resumed job complete', (s) => jobIncomplete(s, 'default', 'batch'), '2m');
+    });
+  });
+  // Exploring Jobs and rollouts under controller faults (latency with a restart), seed 601,
+  // shrunk: the controller-manager restarts while its API calls take 500 ms. Its informers'
+  // first lists come back one by one, and the controllers worked from whatever had arrived:
+  // the Job controller saw the Job's pod but not yet the Job, took the Job for deleted and
+  // removed the pod's tracking finalizer; the pod's success then went uncounted and a second
+  // pod ran (2 pods for 1 completion). Kubernetes' controllers start their workers only once
+  // their caches have synced (WaitForCacheSync); the controller-manager now does too.
+  it('does not act on half-filled caches after a controller-manager restart under API latency', async () => {
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'batch', namespace: 'default' },
+      spec: { completions: 1, parallelism: 1, backoffLimit: 0, template: { metadata: {}, spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'sleep 1; exit 0'] }] } } },
+    } as Job;
+    const nodes = { pools: [{ namePrefix: 'pool-0', count: 1, capacity: { cpu: '2', memory: '2Gi', pods: '110' }, zones: ['zone-c'] }] };
+    await withSimulation({ seed: 0, nodes, events: false }, async (sim) => {
+      checkInvariants(sim, [jobCounts()]);
+      await sim.apply(job);
+      await runFaultSchedule(sim, [
+        { at: 0, fault: { kind: 'latency', component: 'controller-manager', ms: 500 } },
+        { at: 0, fault: { kind: 'restart', component: 'controller-manager' } },
+      ]);
+      await eventually(sim, 'job complete', (s) => jobIncomplete(s, 'default', 'batch'), '2m');
+      const state = await sim.state();
+      expect(jobPods(state, state.jobs[0]!).map((p) => p.status?.phase)).toEqual(['Succeeded']);
+    });
+  });
+
+  // The same restart during a rollout (replicas 1, maxSurge 1, maxUnavailable 0; latency
+  // 50 ms): both ReplicaSet syncs ran before the pods were listed and each created its pod
+  // again: 4 pods > replicas + maxSurge = 2.
+  it('keeps a rollout within maxSurge across a controller-manager restart under API latency', async () => {
+    const web = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        minReadySeconds: 0,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '0%' } },
+        template: { metadata: { labels: { app: 'web' }, annotations: {} }, spec: { containers: [{ name: 'app', image: 'nginx:1.0' }], terminationGracePeriodSeconds: 30 } },
+      },
+    } as Deployment;
+    const nodes = { pools: [{ namePrefix: 'pool-0', count: 1, capacity: { cpu: '2', memory: '2Gi', pods: '110' }, zones: ['zone-b'] }] };
+    await withSimulation({ seed: 0, nodes, events: false }, async (sim) => {
+      checkInvariants(sim, [rolloutBounds(), noNodeOvercommitted()]);
+      await sim.apply(web);
+      await sim.advance('10s');
+      await sim.update(resources.deployments, 'web', (d) => applyTemplateChange(d, { image: 'nginx:2.1', behaviour: { annotations: {}, readinessProbe: false } }));
+      await runFaultSchedule(sim, [
+        { at: 0, fault: { kind: 'latency', component: 'controller-manager', ms: 50 } },
+        { at: 0, fault: { kind: 'restart', component: 'controller-manager' } },
+        { at: 100, fault: { kind: 'conflicts', component: 'controller-manager', count: 1 } },
+      ]);
+      sim.inject('controller-manager', { latencyMs: 0 });
+      await eventually(sim, 'rollout', (s) => rolloutIncomplete(s, 'default', 'web'));
+    });
+  });
+  // cronjob.test.ts under controller-manager faults, seed 112, shrunk: a CronJob every 3
+  // minutes; at 00:09 its status write after creating the Job hit a 409. The retry found
+  // the Job, put it back in status.active, and returned early without lastScheduleTime,
+  // which stayed at 00:06. Deleting that running Job (as a user may) then made the
+  // controller take 00:09 for unmet and run it a second time. Fixed in cronjob/sync.ts: a
+  // Job found running for the schedule time records the time as well.
+  it('does not run a CronJob schedule twice after its status write was lost and the Job deleted', async () => {
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'tick', namespace: 'default' },
+      spec: {
+        schedule: '*/3 * * * *',
+        concurrencyPolicy: 'Allow',
+        jobTemplate: { spec: { parallelism: 1, backoffLimit: 0, template: { metadata: {}, spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox', command: ['sh', '-c', 'sleep 30; exit 0'] }] } } } },
+      },
+    } as CronJob;
+    const nodes = { pools: [{ namePrefix: 'pool-0', count: 1, capacity: { cpu: '4', memory: '2Gi', pods: '110' }, zones: ['zone-a'] }] };
+    await withSimulation({ seed: 0, nodes, events: false }, async (sim) => {
+      await sim.apply(cronJob);
+      await runFaultSchedule(sim, [{ at: 540_050, fault: { kind: 'conflicts', component: 'controller-manager', count: 1 } }], { until: '9m5s' });
+      expect((await sim.get(resources.cronjobs, 'tick')).status?.lastScheduleTime).toBe('2026-01-01T00:09:00Z');
+      const job = (await sim.list(resources.jobs, 'default')).find((j) => j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] === '2026-01-01T00:09:00Z')!;
+      await sim.client.delete(resources.jobs, job.metadata.name!, { namespace: 'default', propagationPolicy: 'Background' });
+      await sim.advance('1m');
+      const again = (await sim.list(resources.jobs, 'default')).filter((j) => j.metadata.name === job.metadata.name);
+      expect(again, 'the 00:09 Job was created again').toEqual([]);
     });
   });
 });

@@ -1,7 +1,8 @@
 // Controller restarts at random points: the controller-manager (and the scheduler) die
-// and start again mid-rollout, watches drop or come back 410 Gone, updates hit conflicts —
-// from a generated fault schedule. Components keep no state that the apiserver does not
-// have, so every invariant must still hold at every step and every rollout must complete.
+// and start again mid-rollout, watches drop or come back 410 Gone, updates hit conflicts,
+// API calls slow down (a restarted component's first lists then come back one kind at a
+// time) — from a generated fault schedule. Components keep no state that the apiserver does
+// not have, so every invariant must still hold at every step and every rollout must complete.
 //   - Deployment rollouts: bounds at every step, completion.
 //   - StatefulSet updates: ordering at every step, convergence (skipped until the
 //     StatefulSet controller is registered).
@@ -33,7 +34,7 @@ import {
   withSimulation,
 } from '../src/index.ts';
 
-const faults = faultScheduleArb({ horizon: '90s', kinds: ['restart', 'disconnect-watches', 'expire-watches', 'conflicts'], components: ['controller-manager', 'scheduler'], maxFaults: 4 });
+const faults = faultScheduleArb({ horizon: '90s', kinds: ['restart', 'disconnect-watches', 'expire-watches', 'conflicts', 'latency'], components: ['controller-manager', 'scheduler'], maxFaults: 4 });
 const nodes = nodePoolsArb({ minNodes: 1, maxNodes: 3, cpus: [2, 4], taints: false });
 
 describe('controller restarts at random points', () => {

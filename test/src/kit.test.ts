@@ -46,6 +46,22 @@ describe('the simulation kit', () => {
     await sim.close();
   });
 
+  // restarts.test.ts with latency faults: a scheduler restarted while its API calls took
+  // 500 ms never came back (its start waits for its first lists, which wait on the virtual
+  // clock, and nothing moved the clock): the run hung with no timer left.
+  it('restarts components whose API calls are slowed down', async () => {
+    const sim = await createSimulation({ seed: 6, nodes: 1, events: false });
+    for (const component of ['scheduler', 'controller-manager', 'kubelet-sim'] as const) {
+      sim.inject(component, { latencyMs: 500 });
+      await sim.restart(component);
+      expect(sim.isRunning(component)).toBe(true);
+    }
+    await sim.apply(deployment);
+    await sim.advance('1m');
+    expect((await sim.state()).deployments[0]!.status?.availableReplicas).toBe(3);
+    await sim.close();
+  });
+
   it('reads the cluster state from its own mirror', async () => {
     const sim = await createSimulation({ seed: 2, nodes: 2, events: false });
     await sim.apply(deployment);

@@ -185,27 +185,29 @@ export class Simulation {
     const client = this.clientFor(name);
     const clock = this.clock;
     const random = seededRandom(this.random.int(2 ** 31));
+    // A component's start may wait on the clock (the scheduler waits for its first lists,
+    // which take virtual time when its API calls are slowed down): run the clock meanwhile.
     if (name === 'controller-manager') {
-      const cm: ControllerManager = await startControllerManager({
+      const cm: ControllerManager = await this.whileClockRuns(startControllerManager({
         client,
         clock,
         random,
         ...(o.controllers ? { controllers: [...o.controllers, ...Object.keys(o.extraControllers ?? {})] } : {}),
         ...(o.extraControllers ? { extra: o.extraControllers } : {}),
-      });
+      }));
       this.running.set(name, cm);
     } else if (name === 'scheduler') {
-      const s = await startScheduler({
+      const s = await this.whileClockRuns(startScheduler({
         client,
         clock,
         random,
         ...(o.schedulerConfig !== undefined ? { config: o.schedulerConfig } : {}),
         ...(o.schedulerPlugins ? { registry: { ...inTreeRegistry, ...o.schedulerPlugins } } : {}),
-      });
+      }));
       this.schedulerHandle = s;
       this.running.set(name, s);
     } else {
-      const k = await startKubeletSim({ client, clock, random, nodes: o.nodes ?? 3, serve: false, ...(o.events === false ? { events: false } : {}) });
+      const k = await this.whileClockRuns(startKubeletSim({ client, clock, random, nodes: o.nodes ?? 3, serve: false, ...(o.events === false ? { events: false } : {}) }));
       this.kubelet = k;
       this.running.set(name, k);
     }

@@ -37,6 +37,7 @@ export function startCronJobController(ctx: ControllerContext): RunningControlle
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncCronJob(ctx, caches, key),
   });

@@ -124,7 +124,15 @@ async function scheduleNext(ctx: ControllerContext, cj: CronJob, status: CronJob
     return untilNext();
   }
   const name = jobNameFor(cj, scheduled);
-  if ((status.active ?? []).some((r) => r.name === name) || (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === scheduled)) return untilNext();
+  if ((status.active ?? []).some((r) => r.name === name)) {
+    // Its Job runs, but the status write that recorded it was lost (step 1 put the Job back
+    // in active): record the schedule time too, or a later sync would take the time as unmet
+    // and run it again once that Job is gone (Kubernetes, which does not put the Job back,
+    // has the same gap until the next schedule time).
+    if (!status.lastScheduleTime || Date.parse(status.lastScheduleTime) < scheduled) status.lastScheduleTime = formatTime(scheduled);
+    return untilNext();
+  }
+  if (status.lastScheduleTime && Date.parse(status.lastScheduleTime) === scheduled) return untilNext();
 
   const policy = cj.spec.concurrencyPolicy ?? 'Allow';
   if (policy === 'Forbid' && (status.active ?? []).length > 0) {

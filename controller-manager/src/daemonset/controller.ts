@@ -86,6 +86,7 @@ export function startDaemonSetController(ctx: ControllerContext): RunningControl
     queue,
     workers: ctx.workers ?? 2,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncDaemonSet(ctx, caches, key),
   });

@@ -83,6 +83,7 @@ export function startDeploymentController(ctx: ControllerContext): RunningContro
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncDeployment(ctx, caches, key),
   });

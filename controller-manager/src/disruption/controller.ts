@@ -79,7 +79,7 @@ export function startDisruptionController(ctx: ControllerContext): RunningContro
     return recheckAfter !== undefined ? { requeueAfter: recheckAfter } : undefined;
   };
 
-  const stop = runController({ name: DISRUPTION_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, logger: ctx.logger, reconcile });
+  const stop = runController({ name: DISRUPTION_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile });
   return { name: DISRUPTION_CONTROLLER, stop };
 }
 

@@ -93,6 +93,6 @@ export function startEndpointsController(ctx: ControllerContext): RunningControl
     }
   }
 
-  const stop = runController({ name: ENDPOINTS_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, logger: ctx.logger, reconcile: sync });
+  const stop = runController({ name: ENDPOINTS_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile: sync });
   return { name: ENDPOINTS_CONTROLLER, stop };
 }

@@ -85,6 +85,7 @@ export function startEndpointSliceController(ctx: ControllerContext): RunningCon
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncEndpointSlices(ctx, caches, key),
   });

@@ -98,6 +98,7 @@ export function startGarbageCollectorController(ctx: ControllerContext, opts: Ga
     queue: deleteQueue,
     workers,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: async (uid) => {
       await waitForGraph();
@@ -109,6 +110,7 @@ export function startGarbageCollectorController(ctx: ControllerContext, opts: Ga
     queue: orphanQueue,
     workers,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: async (uid) => {
       await waitForGraph();

@@ -81,6 +81,7 @@ export function startJobController(ctx: ControllerContext): RunningController {
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncJob(ctx, caches, key),
   });

@@ -53,6 +53,11 @@ export async function syncJob(ctx: ControllerContext, caches: JobCaches, key: st
   let job = structuredClone(caches.written.fresh(key, cached)) as Job;
   if (job.spec.managedBy && job.spec.managedBy !== 'kubernetes.io/job-controller') return;
   const namespace = job.metadata.namespace ?? splitMetaNamespaceKey(key).namespace ?? 'default';
+  // Expectations first, then the pods, as Kubernetes' syncJob does: once the creations and
+  // deletions asked for are observed, the pods read next include them. Asked the other way
+  // round (after the awaits below), the answer may be newer than the pods read, and the
+  // Job would act on pods it already created or deleted.
+  const satisfied = caches.expectations.satisfied(key);
   const candidates = caches.pods.store.byIndex('namespace', namespace);
 
   if (isJobFinished(job)) {
@@ -129,7 +134,10 @@ export async function syncJob(ctx: ControllerContext, caches: JobCaches, key: st
   // 4. Suspend, resume, or manage the pods.
   const suspendedCond = conditionOf(job, 'Suspended');
   if (suspended) {
-    await deleteJobPods(ctx, { job, key, expectations: caches.expectations, finalizerRemoved: caches.finalizerRemoved }, active);
+    // Under expectations too (Kubernetes deletes them in manageJob): a sync on a cache that
+    // has not seen the last deletions yet would delete those pods again and reset the
+    // expectations to deletions that never come, and the resumed Job would create no pod.
+    if (satisfied) await deleteJobPods(ctx, { job, key, expectations: caches.expectations, finalizerRemoved: caches.finalizerRemoved }, active);
     if (suspendedCond?.status !== 'True') {
       status = withCondition(status, 'Suspended', 'True', 'JobSuspended', 'Job suspended', now);
       ctx.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
@@ -142,7 +150,7 @@ export async function syncJob(ctx: ControllerContext, caches: JobCaches, key: st
     status.startTime = formatTime(now);
     ctx.recorder.event(job, 'Normal', 'Resumed', 'Job resumed');
   }
-  if (caches.expectations.satisfied(key) && !job.metadata.deletionTimestamp) {
+  if (satisfied && !job.metadata.deletionTimestamp) {
     requeue = await manageJob(ctx, { job: { ...job, status }, key, active, terminating, all: pods, succeeded: succeeded + uncountedSucceeded, expectations: caches.expectations, finalizerRemoved: caches.finalizerRemoved });
   }
   await writeFinalStatus(ctx, job, status, active, terminating, writeStatus);

@@ -40,6 +40,7 @@ export function startNamespaceController(ctx: ControllerContext, opts: Namespace
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (name) => syncNamespace(ctx, types, name),
   });

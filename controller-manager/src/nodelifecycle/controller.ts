@@ -91,6 +91,7 @@ export function startNodeLifecycleController(ctx: ControllerContext, opts: NodeL
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (name) => syncNode(state, name),
   });

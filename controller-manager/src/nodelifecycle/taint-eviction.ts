@@ -121,7 +121,7 @@ export function startTaintEvictionController(ctx: ControllerContext, opts: Taint
     await evictPod(ctx, pod, key);
   };
 
-  const stop = runController({ name: TAINT_EVICTION_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, logger: ctx.logger, reconcile });
+  const stop = runController({ name: TAINT_EVICTION_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile });
   return {
     name: TAINT_EVICTION_CONTROLLER,
     async stop() {

@@ -60,7 +60,7 @@ export function startPodGCController(ctx: ControllerContext, opts: PodGCOptions 
   const handle = state.nodeInformer.addEventHandler({ onDelete: () => queue.addAfter(KEY, state.quarantineMs + 1) });
   queue.add(KEY);
 
-  const stop = runController({ name: POD_GC_CONTROLLER, queue, workers: 1, clock: ctx.clock, logger: ctx.logger, reconcile: () => gcPass(state) });
+  const stop = runController({ name: POD_GC_CONTROLLER, queue, workers: 1, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile: () => gcPass(state) });
   return {
     name: POD_GC_CONTROLLER,
     async stop() {

@@ -97,6 +97,7 @@ export function startReplicaSetController(ctx: ControllerContext): RunningContro
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncReplicaSet(ctx, { rsInformer, podInformer, expectations, slowStart, tallies }, key),
   });

@@ -53,6 +53,6 @@ export function startResourceQuotaController(ctx: ControllerContext): RunningCon
     }
   };
 
-  const stop = runController({ name: RESOURCEQUOTA_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, logger: ctx.logger, reconcile });
+  const stop = runController({ name: RESOURCEQUOTA_CONTROLLER, queue, workers: ctx.workers ?? 5, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile });
   return { name: RESOURCEQUOTA_CONTROLLER, stop };
 }

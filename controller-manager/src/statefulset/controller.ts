@@ -39,6 +39,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => syncStatefulSet(ctx, caches, key),
   });

@@ -42,6 +42,7 @@ export function startTTLAfterFinishedController(ctx: ControllerContext): Running
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => processJob(ctx, jobs, key),
   });

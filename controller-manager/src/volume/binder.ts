@@ -56,6 +56,7 @@ export function startPersistentVolumeBinder(ctx: ControllerContext): RunningCont
     queue,
     workers: ctx.workers ?? 2,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => (key.startsWith('claim:') ? syncClaim(ctx, caches, key.slice(6)) : syncVolume(ctx, caches, key.slice(7))),
   });

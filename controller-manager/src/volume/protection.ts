@@ -62,6 +62,7 @@ export function startPVCProtectionController(ctx: ControllerContext): RunningCon
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: async (key) => {
       const pvc = claims.store.get(key);
@@ -87,6 +88,7 @@ export function startPVProtectionController(ctx: ControllerContext): RunningCont
     queue,
     workers: ctx.workers ?? 5,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: async (key) => {
       const pv = volumes.store.get(key);

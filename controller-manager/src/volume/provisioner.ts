@@ -53,6 +53,7 @@ export function startVolumeProvisioner(ctx: ControllerContext): RunningControlle
     queue,
     workers: ctx.workers ?? 2,
     clock: ctx.clock,
+    ready: ctx.cachesSynced,
     logger: ctx.logger,
     reconcile: (key) => {
       if (key === DEFAULT_CLASS_KEY) return ensureDefaultClass(ctx);

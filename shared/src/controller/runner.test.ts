@@ -13,6 +13,24 @@ function collector(): LoggerLike & { lines: { level: string; obj: object; msg: s
 }
 
 describe('runController', () => {
+  it('takes no key before `ready` resolves, and stops while still waiting for it', async () => {
+    const clock = new VirtualClock(0);
+    const queue = createWorkQueue({ clock });
+    const seen: string[] = [];
+    let synced: () => void = () => {};
+    const stop = runController({ name: 't', queue, clock, ready: new Promise<void>((resolve) => (synced = resolve)), reconcile: async (k) => void seen.push(k) });
+    queue.add('a');
+    await clock.runUntilIdle();
+    expect(seen).toEqual([]);
+    synced();
+    await clock.runUntilIdle();
+    expect(seen).toEqual(['a']);
+    await stop();
+
+    const never = runController({ name: 'u', queue: createWorkQueue({ clock }), clock, ready: new Promise(() => {}), reconcile: async () => undefined });
+    await never(); // resolves: the workers stop waiting
+  });
+
   it('forgets a key after success', async () => {
     const clock = new VirtualClock(0);
     const queue = createWorkQueue({ clock });

@@ -28,6 +28,9 @@ export interface ControllerOptions<K = string> {
   maxRetries?: number;
   logger?: LoggerLike;
   clock: Clock;
+  /** resolves once the informer caches reconcile reads have synced: until then the workers
+   *  take no key (a client-go controller's WaitForCacheSync before it starts its workers) */
+  ready?: Promise<unknown> | undefined;
 }
 
 export const defaultMaxRetries = 15;
@@ -59,7 +62,12 @@ export function runController<K = string>(opts: ControllerOptions<K>): () => Pro
     }
   }
 
+  // Waiting for the caches ends with stop(), should they never sync.
+  let stopping: () => void = () => {};
+  const ready = opts.ready ? Promise.race([opts.ready.catch(() => undefined), new Promise<void>((resolve) => (stopping = resolve))]) : undefined;
+
   async function worker(): Promise<void> {
+    if (ready) await ready;
     for (;;) {
       const key = await queue.get();
       if (key === undefined) return;
@@ -70,6 +78,7 @@ export function runController<K = string>(opts: ControllerOptions<K>): () => Pro
   const workers = Array.from({ length: Math.max(1, opts.workers ?? 1) }, () => worker());
   log.info({ controller: name, workers: workers.length }, 'controller started');
   return async () => {
+    stopping();
     queue.shutDown();
     await Promise.all(workers);
     log.info({ controller: name }, 'controller stopped');
