@@ -8,7 +8,7 @@
 //   volume: it is not Bound to a claim.
 // Each deleted claim is rechecked when a pod that used it goes away.
 import { createWorkQueue, finalStateOf, isConflict, isNotFound, metaNamespaceKey, resources, runController } from '@kubesim/shared';
-import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, ResourceType, SharedInformer } from '@kubesim/shared';
+import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, ResourceType, SharedInformer, RateLimitingQueue } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
 
 export const PVC_PROTECTION_CONTROLLER = 'pvc-protection-controller';
@@ -57,23 +57,14 @@ export function startPVCProtectionController(ctx: ControllerContext): RunningCon
   };
   claims.addEventHandler({ onAdd: enqueueClaim, onUpdate: (_o, pvc) => enqueueClaim(pvc) });
   pods.addEventHandler({ onUpdate: (_o, pod) => enqueueClaimsOf(pod), onDelete: (pod) => enqueueClaimsOf(finalStateOf(pod)) });
-  const stop = runController({
-    name: PVC_PROTECTION_CONTROLLER,
-    queue,
-    workers: ctx.workers ?? 5,
-    clock: ctx.clock,
-    ready: ctx.cachesSynced,
-    logger: ctx.logger,
-    reconcile: async (key) => {
-      const pvc = claims.store.get(key);
-      if (!pvc || !beingDeleted(pvc, PVC_PROTECTION_FINALIZER)) return;
-      const namespace = pvc.metadata.namespace ?? 'default';
-      const inUse = pods.store.byIndex('namespace', namespace).some((p) => claimsOf(p).includes(pvc.metadata.name ?? ''));
-      if (inUse) return;
-      return settle(() => removeFinalizer(ctx, resources.persistentvolumeclaims, pvc, PVC_PROTECTION_FINALIZER));
-    },
+  return runProtection(ctx, PVC_PROTECTION_CONTROLLER, queue, async (key) => {
+    const pvc = claims.store.get(key);
+    if (!pvc || !beingDeleted(pvc, PVC_PROTECTION_FINALIZER)) return;
+    const namespace = pvc.metadata.namespace ?? 'default';
+    const inUse = pods.store.byIndex('namespace', namespace).some((p) => claimsOf(p).includes(pvc.metadata.name ?? ''));
+    if (inUse) return;
+    return settle(() => removeFinalizer(ctx, resources.persistentvolumeclaims, pvc, PVC_PROTECTION_FINALIZER));
   });
-  return { name: PVC_PROTECTION_CONTROLLER, stop };
 }
 
 export function startPVProtectionController(ctx: ControllerContext): RunningController {
@@ -83,18 +74,15 @@ export function startPVProtectionController(ctx: ControllerContext): RunningCont
     if (beingDeleted(pv, PV_PROTECTION_FINALIZER)) queue.add(metaNamespaceKey(pv));
   };
   volumes.addEventHandler({ onAdd: enqueue, onUpdate: (_o, pv) => enqueue(pv) });
-  const stop = runController({
-    name: PV_PROTECTION_CONTROLLER,
-    queue,
-    workers: ctx.workers ?? 5,
-    clock: ctx.clock,
-    ready: ctx.cachesSynced,
-    logger: ctx.logger,
-    reconcile: async (key) => {
-      const pv = volumes.store.get(key);
-      if (!pv || !beingDeleted(pv, PV_PROTECTION_FINALIZER) || pv.status?.phase === 'Bound') return;
-      return settle(() => removeFinalizer(ctx, resources.persistentvolumes, pv, PV_PROTECTION_FINALIZER));
-    },
+  return runProtection(ctx, PV_PROTECTION_CONTROLLER, queue, async (key) => {
+    const pv = volumes.store.get(key);
+    if (!pv || !beingDeleted(pv, PV_PROTECTION_FINALIZER) || pv.status?.phase === 'Bound') return;
+    return settle(() => removeFinalizer(ctx, resources.persistentvolumes, pv, PV_PROTECTION_FINALIZER));
   });
-  return { name: PV_PROTECTION_CONTROLLER, stop };
+}
+
+/** one protection controller's workers over its queue */
+function runProtection(ctx: ControllerContext, name: string, queue: RateLimitingQueue<string>, reconcile: (key: string) => Promise<void | { requeue: true }>): RunningController {
+  const stop = runController({ name, queue, workers: ctx.workers ?? 5, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile });
+  return { name, stop };
 }
