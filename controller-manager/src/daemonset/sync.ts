@@ -56,6 +56,11 @@ export async function syncDaemonSet(ctx: ControllerContext, caches: DaemonSetCac
     return;
   }
   const nodes = caches.nodes.store.list();
+  // Expectations before the pods, as Kubernetes' syncDaemonSet checks them before it reads
+  // the pods (in manage): once the creations and deletions asked for are observed, the pods
+  // read next include them. Asked after the awaits below, the answer could be newer than the
+  // pods, and the DaemonSet would act on pods it already created or deleted.
+  const satisfied = caches.expectations.satisfied(key);
   const pods = await claimPods(ctx.client, ds, DS_GVK, caches.pods.store.byIndex('namespace', namespace));
   const owned = await claimRevisions(ctx.client, ds, DS_GVK, caches.revisions.store.byIndex('namespace', namespace));
   const { current, revisions, collisionCount } = await ensureCurrentRevision(ctx.client, ds, DS_GVK, owned, ds.status?.collisionCount ?? 0);
@@ -69,7 +74,7 @@ export async function syncDaemonSet(ctx: ControllerContext, caches: DaemonSetCac
   }
   const now = ctx.clock.now();
 
-  if (!ds.metadata.deletionTimestamp && caches.expectations.satisfied(key)) {
+  if (!ds.metadata.deletionTimestamp && satisfied) {
     const { create, remove } = manage(ctx, ds, nodes, byNode, hash);
     const us = ds.spec.updateStrategy;
     if (us?.type !== 'OnDelete' && !create.length && !remove.length) {
