@@ -158,3 +158,25 @@ export async function deleteJobPods(ctx: ControllerContext, input: Pick<ManageIn
     throw failed[0]!.reason;
   }
 }
+
+/**
+ * A failed Job's running pods: deleted with their tracking finalizers kept (Kubernetes'
+ * deleteActivePods), so that the next sync counts each as failed, as Kubernetes counts
+ * every pod that had not finished when the Job failed, before it releases them.
+ */
+export async function deleteActivePods(ctx: ControllerContext, job: Job, pods: readonly Pod[]): Promise<void> {
+  const results = await Promise.allSettled(
+    pods.map(async (pod) => {
+      try {
+        await ctx.client.delete(resources.pods, pod.metadata.name ?? '', { namespace: pod.metadata.namespace ?? 'default' });
+        ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+      } catch (err) {
+        if (isNotFound(err)) return;
+        ctx.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
+        throw err;
+      }
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}

@@ -3,7 +3,8 @@
 //   2. claim pods; count the finished ones (tracking.ts);
 //   3. decide: a FailureTarget (FailJob rule, backoffLimit, activeDeadlineSeconds, failed
 //      indexes) or SuccessCriteriaMet (completions reached) — then remove the active pods
-//      and, once none is left running or terminating, add Failed or Complete;
+//      (after a failure, keeping their finalizers: they are counted as failed first) and,
+//      once none is left running or terminating, add Failed or Complete;
 //   4. otherwise suspend (delete active pods, Suspended=True) or manage pods (manage.ts);
 //   5. write status: active, ready, terminating, succeeded, failed, startTime, conditions.
 // It returns a requeue for the activeDeadlineSeconds timer and the failure backoff.
@@ -28,7 +29,7 @@ import {
   withCondition,
 } from './conditions.ts';
 import { parseIndexes } from './indexes.ts';
-import { deleteJobPods, manageJob } from './manage.ts';
+import { deleteActivePods, deleteJobPods, manageJob } from './manage.ts';
 import { JOB_GVK, isTerminal, restartsOf } from './pods.ts';
 import { isTracked, removeTrackingFinalizer, trackFinishedPods } from './tracking.ts';
 
@@ -114,7 +115,10 @@ export async function syncJob(ctx: ControllerContext, caches: JobCaches, key: st
   }
 
   if (target || success) {
-    await deleteJobPods(ctx, { job, key, expectations: caches.expectations, finalizerRemoved: caches.finalizerRemoved }, active);
+    // a failed Job's running pods count as failed (their finalizers stay until counted); a
+    // succeeded Job's extra ones do not
+    if (target) await deleteActivePods(ctx, job, active);
+    else await deleteJobPods(ctx, { job, key, expectations: caches.expectations, finalizerRemoved: caches.finalizerRemoved }, active);
     // The terminal condition waits until no pod is running or terminating any more.
     const stillTracked = (status.uncountedTerminatedPods?.succeeded?.length ?? 0) + (status.uncountedTerminatedPods?.failed?.length ?? 0);
     if (active.length === 0 && terminating.length === 0 && stillTracked === 0) {

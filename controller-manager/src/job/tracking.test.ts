@@ -64,4 +64,25 @@ describe('trackFinishedPods', () => {
     expect(written[0]!.failedIndexes).toBe('1');
     expect(written[0]!.uncountedTerminatedPods?.failed).toEqual(['other']);
   });
+
+  it('once the Job has failed, counts every pod that has not finished as failed, even where only Failed pods count', async () => {
+    const failing: Job = {
+      ...job,
+      spec: { ...job.spec, completionMode: 'NonIndexed', backoffLimitPerIndex: undefined, podReplacementPolicy: 'Failed' } as unknown as Job['spec'],
+      status: { startTime: '2026-01-01T00:00:00Z', active: 2, conditions: [{ type: 'FailureTarget', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z' }] },
+    } as Job;
+    const deleting = { ...pod('deleting', 0, 'Running'), metadata: { ...pod('deleting', 0, 'Running').metadata, deletionTimestamp: '2026-01-01T00:01:00Z' } } as Pod;
+    const written: JobStatus[] = [];
+    const write = async (status: JobStatus): Promise<Job> => {
+      written.push(status);
+      return { ...failing, status };
+    };
+    await trackFinishedPods(ctx, failing, [deleting, pod('running', 1, 'Running')], new Set(), write);
+    expect(written[0]?.uncountedTerminatedPods?.failed?.sort()).toEqual(['deleting', 'running']);
+    // without the verdict, a Running pod being deleted is no failure under podReplacementPolicy Failed
+    written.length = 0;
+    const { conditions: _, ...running } = failing.status!;
+    await trackFinishedPods(ctx, { ...failing, status: running }, [deleting], new Set(), write);
+    expect(written).toEqual([]);
+  });
 });

@@ -63,6 +63,8 @@ export async function trackFinishedPods(
   let newFailures = 0;
   let changed = false;
 
+  // once a Job has failed, every pod of it that has not finished counts as failed
+  const jobFailing = job.status?.conditions?.some((c) => c.type === 'FailureTarget' && c.status === 'True') ?? false;
   for (const pod of pods) {
     if (!isTracked(pod, finalizerRemoved)) continue;
     const uid = pod.metadata.uid ?? '';
@@ -80,7 +82,7 @@ export async function trackFinishedPods(
         uncounted.succeeded.push(uid);
         changed = true;
       }
-    } else if (isPodFailed(job, pod) || jobDeleting) {
+    } else if (isPodFailed(job, pod) || jobDeleting || (jobFailing && !isTerminal(pod))) {
       release.push(pod);
       if (recorded.has(uid)) continue;
       const match = pod.status?.phase === 'Failed' ? matchPodFailurePolicy(job, pod) : undefined;
