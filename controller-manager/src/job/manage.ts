@@ -131,6 +131,19 @@ async function createJobPods(ctx: ControllerContext, input: ManageInput, indexes
   if (error) throw error;
 }
 
+/** delete one of the Job's pods with an event; false when it was gone already */
+async function deletePod(ctx: ControllerContext, job: Job, pod: Pod): Promise<boolean> {
+  try {
+    await ctx.client.delete(resources.pods, pod.metadata.name ?? '', { namespace: pod.metadata.namespace ?? 'default' });
+    ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    ctx.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
+    throw err;
+  }
+}
+
 /** remove the finalizer, then delete: pods the controller removes are not failures */
 export async function deleteJobPods(ctx: ControllerContext, input: Pick<ManageInput, 'job' | 'key' | 'expectations' | 'finalizerRemoved'>, pods: readonly Pod[]): Promise<void> {
   const { job, key, expectations, finalizerRemoved } = input;
@@ -139,17 +152,7 @@ export async function deleteJobPods(ctx: ControllerContext, input: Pick<ManageIn
   const results = await Promise.allSettled(
     pods.map(async (pod) => {
       await removeTrackingFinalizer(ctx, pod, finalizerRemoved);
-      try {
-        await ctx.client.delete(resources.pods, pod.metadata.name ?? '', { namespace: pod.metadata.namespace ?? 'default' });
-        ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-      } catch (err) {
-        if (isNotFound(err)) {
-          expectations.deletionObserved(key);
-          return;
-        }
-        ctx.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
-        throw err;
-      }
+      if (!(await deletePod(ctx, job, pod))) expectations.deletionObserved(key);
     }),
   );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -165,18 +168,7 @@ export async function deleteJobPods(ctx: ControllerContext, input: Pick<ManageIn
  * every pod that had not finished when the Job failed, before it releases them.
  */
 export async function deleteActivePods(ctx: ControllerContext, job: Job, pods: readonly Pod[]): Promise<void> {
-  const results = await Promise.allSettled(
-    pods.map(async (pod) => {
-      try {
-        await ctx.client.delete(resources.pods, pod.metadata.name ?? '', { namespace: pod.metadata.namespace ?? 'default' });
-        ctx.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-      } catch (err) {
-        if (isNotFound(err)) return;
-        ctx.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
-        throw err;
-      }
-    }),
-  );
+  const results = await Promise.allSettled(pods.map((pod) => deletePod(ctx, job, pod)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
