@@ -9,7 +9,7 @@
 // everything but the write. A new namespace gets its `default` ServiceAccount (the
 // serviceaccount controller's job in Kubernetes). A caller that gives its input away and
 // only sends the answer's JSON (answerServedOnly) lets the watch cache take the object.
-import { alreadyExists, generateName, isAlreadyExists, resources } from '@kubesim/shared';
+import { PVC_PROTECTION_FINALIZER, PV_PROTECTION_FINALIZER, alreadyExists, generateName, isAlreadyExists, resources } from '@kubesim/shared';
 import type { KubeObject, PriorityClass } from '@kubesim/shared';
 import { managedFieldsAfterUpdate } from '../patch/apply.ts';
 import type { RegistryCore, ResourceInfo } from './core.ts';
@@ -23,7 +23,7 @@ import { allocateService } from './kinds/services.ts';
 import type { Allocation, ServiceLike } from './kinds/services.ts';
 import { prepareNamespaceForCreate } from './kinds/namespaces.ts';
 import { admitPersistentVolumeClaim } from './kinds/persistentvolumeclaims.ts';
-import { PVC_PROTECTION_FINALIZER, PV_PROTECTION_FINALIZER, addProtectionFinalizer } from './kinds/storage-object-in-use-protection.ts';
+import { addProtectionFinalizer } from './kinds/storage-object-in-use-protection.ts';
 import { clone, newUid } from './objects.ts';
 import { admitNamespace, checkNamespaceMatches, checkTypeMeta, managerOf, pruneUnknownFields, throwIfInvalid } from './write-common.ts';
 import type { WriteContext } from './write-common.ts';

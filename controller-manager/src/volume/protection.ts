@@ -7,14 +7,13 @@
 //     it is deleted, finished or not, as in Kubernetes);
 //   volume: it is not Bound to a claim.
 // Each deleted claim is rechecked when a pod that used it goes away.
-import { createWorkQueue, finalStateOf, isConflict, isNotFound, metaNamespaceKey, resources, runController } from '@kubesim/shared';
+import { PVC_PROTECTION_FINALIZER, PV_PROTECTION_FINALIZER, createWorkQueue, finalStateOf, metaNamespaceKey, resources, runController } from '@kubesim/shared';
 import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, ResourceType, SharedInformer, RateLimitingQueue } from '@kubesim/shared';
 import type { ControllerContext, RunningController } from '../context.ts';
+import { removeFinalizer } from '../garbagecollector/writes.ts';
 
 export const PVC_PROTECTION_CONTROLLER = 'pvc-protection-controller';
 export const PV_PROTECTION_CONTROLLER = 'pv-protection-controller';
-export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
-export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 
 const beingDeleted = (obj: KubeObject, finalizer: string): boolean => !!obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).includes(finalizer);
 
@@ -24,25 +23,11 @@ function claimsOf(pod: Pod): string[] {
   return (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : []));
 }
 
-/** drop `finalizer` from the live object (read fresh: the cache has no managedFields) */
-async function removeFinalizer<T extends KubeObject>(ctx: ControllerContext, type: ResourceType<T>, cached: T, finalizer: string): Promise<void> {
-  const namespace = cached.metadata.namespace ? { namespace: cached.metadata.namespace } : {};
-  const obj = await ctx.client.get(type, cached.metadata.name ?? '', namespace);
-  if (obj.metadata.uid !== cached.metadata.uid || !(obj.metadata.finalizers ?? []).includes(finalizer)) return;
-  const kept = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-  if (kept.length) obj.metadata.finalizers = kept;
-  else delete obj.metadata.finalizers;
-  await ctx.client.update(type, obj, namespace);
-}
-
-async function settle(work: () => Promise<void>): Promise<void | { requeue: true }> {
-  try {
-    await work();
-  } catch (err) {
-    if (isNotFound(err)) return;
-    if (isConflict(err)) return { requeue: true };
-    throw err;
-  }
+/** drop `finalizer` from the live object, if it is still the one cached (the garbage
+ *  collector's read-modify-write, which retries conflicts and takes a gone object as done) */
+function releaseFinalizer<T extends KubeObject>(ctx: ControllerContext, type: ResourceType<T>, cached: T, finalizer: string): Promise<void> {
+  const id = { type, namespace: cached.metadata.namespace, name: cached.metadata.name ?? '', uid: cached.metadata.uid ?? '' };
+  return removeFinalizer(ctx.client, id, finalizer);
 }
 
 export function startPVCProtectionController(ctx: ControllerContext): RunningController {
@@ -63,7 +48,7 @@ export function startPVCProtectionController(ctx: ControllerContext): RunningCon
     const namespace = pvc.metadata.namespace ?? 'default';
     const inUse = pods.store.byIndex('namespace', namespace).some((p) => claimsOf(p).includes(pvc.metadata.name ?? ''));
     if (inUse) return;
-    return settle(() => removeFinalizer(ctx, resources.persistentvolumeclaims, pvc, PVC_PROTECTION_FINALIZER));
+    return releaseFinalizer(ctx, resources.persistentvolumeclaims, pvc, PVC_PROTECTION_FINALIZER);
   });
 }
 
@@ -77,12 +62,12 @@ export function startPVProtectionController(ctx: ControllerContext): RunningCont
   return runProtection(ctx, PV_PROTECTION_CONTROLLER, queue, async (key) => {
     const pv = volumes.store.get(key);
     if (!pv || !beingDeleted(pv, PV_PROTECTION_FINALIZER) || pv.status?.phase === 'Bound') return;
-    return settle(() => removeFinalizer(ctx, resources.persistentvolumes, pv, PV_PROTECTION_FINALIZER));
+    return releaseFinalizer(ctx, resources.persistentvolumes, pv, PV_PROTECTION_FINALIZER);
   });
 }
 
 /** one protection controller's workers over its queue */
-function runProtection(ctx: ControllerContext, name: string, queue: RateLimitingQueue<string>, reconcile: (key: string) => Promise<void | { requeue: true }>): RunningController {
+function runProtection(ctx: ControllerContext, name: string, queue: RateLimitingQueue<string>, reconcile: (key: string) => Promise<void>): RunningController {
   const stop = runController({ name, queue, workers: ctx.workers ?? 5, clock: ctx.clock, ready: ctx.cachesSynced, logger: ctx.logger, reconcile });
   return { name, stop };
 }

@@ -5,9 +5,6 @@
 // once no pod uses the claim, or the volume is no longer Bound.
 import type { KubeObject } from '@kubesim/shared';
 
-export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
-export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
-
 /** add `finalizer` to an object being created, unless it is there already */
 export function addProtectionFinalizer(obj: KubeObject, finalizer: string): void {
   const finalizers = obj.metadata.finalizers ?? [];

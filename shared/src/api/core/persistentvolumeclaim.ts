@@ -15,6 +15,12 @@ import { LabelSelectorSchema, validateLabelSelector } from '../common/selector.t
 import { resources } from '../resources.ts';
 import { at, deepEqual, fieldForbidden, fieldInvalid, fieldRequired, key, validateEnum, type FieldPath } from '../validation/field.ts';
 
+/** Kubernetes' StorageObjectInUseProtection: the apiserver gives every new claim and volume
+ *  these finalizers; the pvc-protection and pv-protection controllers remove them once
+ *  nothing uses the object any more */
+export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
+export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
+
 export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 export const VOLUME_MODES = ['Block', 'Filesystem'];
 
