@@ -13,5 +13,4 @@ export type { Behaviour, Step } from './behaviour/shell.ts';
 export { containerTuning, ANNOTATION_PREFIX } from './behaviour/annotations.ts';
 export type { ContainerTuning } from './behaviour/annotations.ts';
 export { admitPod, podRequests, qosClass } from './pod/admission.ts';
-export { BACKEND_ANNOTATION_PREFIX } from './http/backends.ts';
 export { TimerQueue } from './timer-queue.ts';

@@ -10,8 +10,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client, Clock, EventRecorder, KubeObject, LoggerLike, Random } from '@kubesim/shared';
-import { createEventRecorder, errorMessage, isNotFound, noopLogger, seededRandom, SharedInformer, stripManagedFields } from '@kubesim/shared';
-import { Backends, BACKEND_ANNOTATION_PREFIX } from './http/backends.ts';
+import { backendAnnotation, createEventRecorder, errorMessage, isNotFound, noopLogger, podBackendAddress, seededRandom, SharedInformer, stripManagedFields } from '@kubesim/shared';
+import { Backends } from './http/backends.ts';
 import { createKubeletServer } from './http/server.ts';
 import type { KubeletApi } from './http/server.ts';
 import { LogStore } from './logs/log-store.ts';
@@ -191,7 +191,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       if (w.closed) return backends.close(w);
       const annotations: Record<string, string> = {};
       for (const [p, local] of Object.entries(table)) {
-        if (w.pod.metadata.annotations?.[`${BACKEND_ANNOTATION_PREFIX}${p}`] !== local) annotations[`${BACKEND_ANNOTATION_PREFIX}${p}`] = local;
+        if (podBackendAddress(w.pod, p) !== local) annotations[backendAnnotation(p)] = local;
       }
       if (Object.keys(annotations).length === 0) return;
       await podLimiter.run(() => client.patch(podType, w.name, { metadata: { uid: w.uid, annotations } }, { type: 'merge', namespace: w.namespace, answer: 'metadata' }));

@@ -1,15 +1,16 @@
 // Where a pod's port is reachable on this machine. Pod IPs (10.244.x.y) are not routable
 // here: kubelet-sim opens a loopback listener for each serving port of a pod and publishes it
-// in the pod's annotations as `kubesim.io/backend-<containerPort>: "127.0.0.1:<localPort>"`.
-// That annotation is the contract between the two components (they never import each other).
+// in the pod's annotations as `kubesim.io/backend-<containerPort>: "127.0.0.1:<localPort>"`
+// (shared's meta/pod-backends.ts). That annotation is the contract between the two
+// components (they never import each other).
 // An endpoint with a loopback address and no pod (a hand-written EndpointSlice, or the
 // apiserver's own `kubernetes` one) is dialled as it is. Anything else is unreachable.
 // podIdentityAndAnnotations is the pod informer's transform: that is all of a pod read here.
 
+import { BACKEND_ANNOTATION_PREFIX, podBackendAddress } from '@kubesim/shared';
 import type { KubeObject, Pod, TransformFunc } from '@kubesim/shared';
 import type { BackendResolver } from './service-ports.ts';
 
-export const BACKEND_ANNOTATION_PREFIX = 'kubesim.io/backend-';
 
 export function isLoopback(ip: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip) || ip === '::1';
@@ -44,7 +45,7 @@ export function makeBackendResolver(getPod: (namespace: string, name: string) =>
     if (pod) {
       const p = getPod(pod.namespace, pod.name);
       if (p && (!pod.uid || p.metadata.uid === pod.uid)) {
-        const local = p.metadata.annotations?.[`${BACKEND_ANNOTATION_PREFIX}${port}`];
+        const local = podBackendAddress(p, port);
         if (local) return local;
       }
     }

@@ -9,6 +9,6 @@ export type { ProxySim, ProxySimOptions, ServicePortStatus } from './proxy.ts';
 export { RoundRobinBalancer } from './balancer.ts';
 export { servicePorts, usableEndpoints, isProxied, DEFAULT_AFFINITY_TIMEOUT_SECONDS } from './service-ports.ts';
 export type { ProxyEndpoint, ServicePortInfo, BackendResolver } from './service-ports.ts';
-export { BACKEND_ANNOTATION_PREFIX, makeBackendResolver } from './backends.ts';
+export { makeBackendResolver } from './backends.ts';
 export { LOCAL_ENDPOINT_ANNOTATION_PREFIX } from './publisher.ts';
 export { ProxyMetrics, METRICS } from './metrics.ts';

@@ -19,6 +19,7 @@ export * from './testing/fake-client.ts';
 export * from './meta/fields.ts';
 export * from './meta/owner.ts';
 export * from './meta/node-selector.ts';
+export * from './meta/pod-backends.ts';
 export * from './logger.ts';
 export * from './api/index.ts';
 export * from './events/recorder.ts';

@@ -14,14 +14,13 @@
 // address at random; kubesim takes them in turn, so the rotation can be seen. Only plain
 // HTTP: a `https:` scheme is a 503. No rewriting of links in HTML answers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { failure, resources } from '@kubesim/shared';
+import { badRequest, failure, podBackendAddress, resources } from '@kubesim/shared';
 import type { KubeObject } from '@kubesim/shared';
 import type { Authorizer } from '../auth/authorizer.ts';
 import { denied } from '../auth/authorizer.ts';
 import type { Registry } from '../registry/registry.ts';
 
 type Fetch = typeof fetch;
-const BACKEND_ANNOTATION_PREFIX = 'kubesim.io/backend-';
 const PROXY_TIMEOUT_MS = 30_000;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const VERBS: Record<string, string> = { GET: 'get', HEAD: 'get', OPTIONS: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
@@ -47,7 +46,7 @@ const unavailable = (message: string): Error => failure(503, 'ServiceUnavailable
 
 /** the loopback address kubelet-sim serves `pod`'s `port` at, or a 503 as a refused dial */
 function backendOf(pod: KubeObject, port: number): string {
-  const at = pod.metadata.annotations?.[`${BACKEND_ANNOTATION_PREFIX}${port}`];
+  const at = podBackendAddress(pod, port);
   if (at) return at;
   const ip = (pod as { status?: { podIP?: string } }).status?.podIP;
   throw unavailable(`error trying to reach service: dial tcp ${ip ?? '<none>'}:${port}: connect: connection refused`);
@@ -82,7 +81,7 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
 
   const target = (id: string, resource: string): ProxyTarget => {
     const t = splitSchemeNamePort(id);
-    if (!t || !t.name) throw failure(400, 'BadRequest', `invalid ${resource} request "${id}"`);
+    if (!t || !t.name) throw badRequest(`invalid ${resource} request "${id}"`);
     return t;
   };
   /** checked once the object is known to exist, which decides first (404) */
@@ -113,7 +112,7 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
     for (let i = 0; i < candidates.length; i++) {
       const c = candidates[(first + i) % candidates.length]!;
       const pod = await registry.get(resources.pods, c.pod, { namespace }).catch(() => undefined);
-      const at = pod?.metadata.annotations?.[`${BACKEND_ANNOTATION_PREFIX}${c.port}`];
+      const at = pod && podBackendAddress(pod, c.port);
       if (at) return at;
     }
     throw unavailable(`no endpoints available for service "${t.name}"`);

@@ -1,8 +1,9 @@
 // Serving containers, reachable from this machine. Pod IPs (10.244.x.y) are not routable
 // here, so each serving port of a pod gets a loopback listener: podIP:port ↔
 // 127.0.0.1:<ephemeral>. The map is published in the pod's annotations as
-// `kubesim.io/backend-<port>: "127.0.0.1:<localPort>"` (written by kubelet-sim, read by
-// proxy-sim) and served at GET /kubesim/backends; an HTTP CONNECT to the kubelet port with
+// `kubesim.io/backend-<port>: "127.0.0.1:<localPort>"` (shared's meta/pod-backends.ts;
+// written by kubelet-sim, read by proxy-sim and the apiserver's proxy subresources) and
+// served at GET /kubesim/backends; an HTTP CONNECT to the kubelet port with
 // `podIP:port` as target is tunnelled too. A listener lives as long as the pod's sandbox;
 // while no container serves the port it resets connections (as "connection refused" would).
 // Answers are plain text naming the pod and node; each request is logged in the container log.
@@ -11,8 +12,6 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PodWorker } from '../pod/pod-worker.ts';
-
-export const BACKEND_ANNOTATION_PREFIX = 'kubesim.io/backend-';
 
 interface Backend {
   worker: PodWorker;
