@@ -17,7 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, failure, podBackendAddress, resources } from '@kubesim/shared';
 import type { KubeObject } from '@kubesim/shared';
 import type { Authorizer } from '../auth/authorizer.ts';
-import { denied } from '../auth/authorizer.ts';
+import { authorizeRoute } from './authorize-route.ts';
 import type { Registry } from '../registry/registry.ts';
 
 type Fetch = typeof fetch;
@@ -71,13 +71,8 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
   /** the next address to take per service port, for the rotation */
   const turns = new Map<string, number>();
 
-  const authorize = async (req: FastifyRequest, resource: 'pods' | 'services', namespace: string, name: string): Promise<void> => {
-    const verb = VERBS[req.method] ?? 'get';
-    req.kube.verb = verb;
-    req.kube.resource = resource;
-    const a = { user: req.kube.user, verb, group: '', resource, subresource: 'proxy', namespace, name };
-    if (!(await opts.authorizer.authorize(a)).allowed) throw denied(a);
-  };
+  const authorize = (req: FastifyRequest, resource: 'pods' | 'services', namespace: string, name: string): Promise<void> =>
+    authorizeRoute(req, opts.authorizer, { verb: VERBS[req.method] ?? 'get', group: '', resource, subresource: 'proxy', namespace, name });
 
   const target = (id: string, resource: string): ProxyTarget => {
     const t = splitSchemeNamePort(id);
@@ -90,10 +85,9 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
   };
 
   /** the service port's address: a loopback backend of one of its endpoints' pods, in turn */
-  const serviceBackend = async (namespace: string, t: ProxyTarget): Promise<string> => {
+  const serviceBackend = async (namespace: string, svc: ServiceLike, t: ProxyTarget): Promise<string> => {
     let portName = t.port;
     if (/^\d+$/.test(portName)) {
-      const svc = (await registry.get(resources.services, t.name, { namespace })) as ServiceLike;
       const declared = svc.spec?.ports?.find((p) => p.port === Number(portName));
       if (!declared) throw unavailable(`no service port ${Number(portName)} found for service "${t.name}"`);
       portName = declared.name ?? '';
@@ -152,9 +146,9 @@ export function registerPodServiceProxy(app: FastifyInstance, opts: PodServicePr
     const { namespace, id, '*': rest } = req.params as { namespace: string; id: string; '*'?: string };
     const t = target(id, 'service');
     await authorize(req, 'services', namespace, t.name);
-    await registry.get(resources.services, t.name, { namespace }); // a missing service: 404
+    const svc = (await registry.get(resources.services, t.name, { namespace })) as ServiceLike; // a missing service: 404
     plainHttp(t);
-    return forward(req, reply, await serviceBackend(namespace, t), rest);
+    return forward(req, reply, await serviceBackend(namespace, svc, t), rest);
   };
 
   for (const [path, handler] of [

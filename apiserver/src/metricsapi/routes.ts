@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { failure, formatTime, resources } from '@kubesim/shared';
 import type { KubeObject, ResourceType } from '@kubesim/shared';
 import type { Authorizer } from '../auth/authorizer.ts';
-import { denied } from '../auth/authorizer.ts';
+import { authorizeRoute } from '../http/authorize-route.ts';
 import type { Registry } from '../registry/registry.ts';
 import { kubeletURL } from '../subresources/log.ts';
 import { METRICS_GROUP, METRICS_VERSION, metricsList, nodeMetrics, podMetrics } from './summary.ts';
@@ -39,12 +39,8 @@ export function registerKubeletRoutes(app: FastifyInstance, opts: KubeletRoutesO
   const fetchImpl = opts.fetch ?? fetch;
   const now = (): string => formatTime(registry.clock.now());
 
-  const authorize = async (req: FastifyRequest, attrs: { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string }): Promise<void> => {
-    req.kube.verb = attrs.verb;
-    req.kube.resource = attrs.resource;
-    const a = { user: req.kube.user, ...attrs };
-    if (!(await opts.authorizer.authorize(a)).allowed) throw denied(a);
-  };
+  const authorize = (req: FastifyRequest, attrs: { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string }): Promise<void> =>
+    authorizeRoute(req, opts.authorizer, attrs);
 
   /** a node's summary, or undefined when its kubelet cannot be reached */
   const summaryOf = async (node: KubeObject): Promise<Summary | undefined> => {
