@@ -89,15 +89,17 @@ export async function createObject(core: RegistryCore, info: ResourceInfo, names
     if (!info.definition && !name) causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
     throwIfInvalid(info, name, causes);
     if (isPods(info)) {
+      // what a refusal names: the generateName of a pod that asked for a generated name
+      const refusedName = generated ? base.metadata.generateName! : name;
       admitPod(obj);
-      await admitPodPriority(core, obj, given, generated ? base.metadata.generateName! : name);
-      if (admitPodLimits(core, obj, ns ?? '', generated ? base.metadata.generateName! : name)) {
+      await admitPodPriority(core, obj, given, refusedName);
+      if (admitPodLimits(core, obj, ns ?? '', refusedName)) {
         // defaults from a LimitRange: the pod's QoS class follows them, and they may clash
         // with what the pod set itself (a request above a defaulted limit is a 422)
         preparePodForCreate(obj);
         throwIfInvalid(info, name, info.definition?.validate(obj) ?? []);
       }
-      admitPodQuota(core, obj, ns ?? '', generated ? base.metadata.generateName! : name);
+      admitPodQuota(core, obj, ns ?? '', refusedName);
     }
     if (isPriorityClasses(info)) admitPriorityClass(core, obj as PriorityClass);
     if (isPersistentVolumeClaims(info)) {

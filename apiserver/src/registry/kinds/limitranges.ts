@@ -8,9 +8,10 @@
 //    counting when it asks for more than the rest) within the `Pod` items'. Any miss is a
 //    403, `pods "web" is forbidden: maximum cpu usage per Container is 1, but limit is 2`.
 // Simplified: PersistentVolumeClaim items are not enforced, and pod overhead is not counted.
-import { forbidden, resources, tryParseQuantity } from '@kubesim/shared';
-import type { KubeObject, LimitRange, LimitRangeItem, Quantity } from '@kubesim/shared';
+import { resources, tryParseQuantity } from '@kubesim/shared';
+import type { KubeObject, LimitRangeItem, Quantity } from '@kubesim/shared';
 import type { RegistryCore } from '../core.ts';
+import { cachedObjects, podForbidden } from './admission-reads.ts';
 
 type ResourceList = Record<string, string | number>;
 interface ContainerLike {
@@ -23,15 +24,6 @@ interface PodLike {
 }
 
 export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
-
-function limitRangesIn(core: RegistryCore, namespace: string): LimitRange[] {
-  const out: LimitRange[] = [];
-  for (const o of core.cache.objectsOf(core.info(resources.limitranges).prefix)) {
-    const lr = o.obj as LimitRange;
-    if (lr.metadata.namespace === namespace) out.push(lr);
-  }
-  return out;
-}
 
 /** fill in what a container leaves unset; returns the annotation phrases */
 function setContainerDefaults(c: ContainerLike, item: LimitRangeItem, prefix: string): string[] {
@@ -121,7 +113,7 @@ function podTotal(pod: PodLike, field: 'requests' | 'limits'): ResourceList {
  * the pod was changed, so the caller validates it again.
  */
 export function admitPodLimits(core: RegistryCore, pod: KubeObject, namespace: string, name: string): boolean {
-  const ranges = limitRangesIn(core, namespace);
+  const ranges = [...cachedObjects(core, resources.limitranges, namespace)];
   if (!ranges.length) return false;
   const p = pod as unknown as PodLike;
   const phrases: string[] = [];
@@ -146,10 +138,6 @@ export function admitPodLimits(core: RegistryCore, pod: KubeObject, namespace: s
       }
     }
   }
-  if (errors.length) {
-    const err = forbidden(`pods "${name}" is forbidden: ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`);
-    err.status.details = { name, kind: 'pods' };
-    throw err;
-  }
+  if (errors.length) throw podForbidden(name, errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`);
   return phrases.length > 0;
 }

@@ -6,6 +6,7 @@
 import { resources } from '@kubesim/shared';
 import type { KubeObject, PersistentVolumeClaim, StorageClass } from '@kubesim/shared';
 import type { RegistryCore } from '../core.ts';
+import { cachedObjects } from './admission-reads.ts';
 
 const DEFAULT_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
 
@@ -16,8 +17,7 @@ function isDefaultClass(sc: StorageClass): boolean {
 /** the newest default StorageClass in the watch cache, if any */
 function defaultStorageClass(core: RegistryCore): StorageClass | undefined {
   let best: StorageClass | undefined;
-  for (const o of core.cache.objectsOf(core.info(resources.storageclasses).prefix)) {
-    const sc = o.obj as StorageClass;
+  for (const sc of cachedObjects(core, resources.storageclasses)) {
     if (!isDefaultClass(sc)) continue;
     if (!best || (sc.metadata.creationTimestamp ?? '') > (best.metadata.creationTimestamp ?? '')) best = sc;
   }

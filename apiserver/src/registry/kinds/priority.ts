@@ -10,6 +10,7 @@
 import { forbidden, resources, SYSTEM_PRIORITY_CLASSES } from '@kubesim/shared';
 import type { KubeObject, PriorityClass } from '@kubesim/shared';
 import type { RegistryCore } from '../core.ts';
+import { cachedObjects, podForbidden } from './admission-reads.ts';
 
 interface PodPriorityFields {
   priorityClassName?: string;
@@ -28,9 +29,7 @@ const SYSTEM_DESCRIPTIONS: Record<string, string> = {
   'system-cluster-critical': 'For pods the cluster cannot do without; they may be moved to another node.',
 };
 
-function* storedClasses(core: RegistryCore): Iterable<PriorityClass> {
-  for (const o of core.cache.objectsOf(core.info(resources.priorityclasses).prefix)) yield o.obj as PriorityClass;
-}
+const storedClasses = (core: RegistryCore): Iterable<PriorityClass> => cachedObjects(core, resources.priorityclasses);
 
 function resolved(pc: PriorityClass): ResolvedClass {
   const r: ResolvedClass = { name: pc.metadata.name ?? '', value: pc.value ?? 0 };
@@ -49,12 +48,6 @@ function globalDefault(core: RegistryCore): PriorityClass | undefined {
   let best: PriorityClass | undefined;
   for (const pc of storedClasses(core)) if (pc.globalDefault && (!best || (pc.value ?? 0) < (best.value ?? 0))) best = pc;
   return best;
-}
-
-function podForbidden(name: string, message: string): Error {
-  const err = forbidden(`pods "${name}" is forbidden: ${message}`);
-  err.status.details = { name, kind: 'pods' };
-  return err;
 }
 
 /**

@@ -9,18 +9,13 @@
 // charged (not services, claims or count/<resource>), and a quota's use is counted from the
 // pods in the watch cache at each create, where Kubernetes keeps it in status.used and
 // refuses pods while that is unknown.
-import { computeQuotaUsed, forbidden, podMatchesQuota, podQuotaUsage, resources, tryParseQuantity } from '@kubesim/shared';
-import type { KubeObject, Pod, Quantity, ResourceQuota } from '@kubesim/shared';
+import { computeQuotaUsed, podMatchesQuota, podQuotaUsage, resources, tryParseQuantity } from '@kubesim/shared';
+import type { KubeObject, Pod, Quantity } from '@kubesim/shared';
 import type { RegistryCore } from '../core.ts';
+import { cachedObjects, podForbidden } from './admission-reads.ts';
 
 /** the resources for which every container must state a request or limit */
 const CONSTRAINED = ['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'];
-
-function inNamespace<T extends KubeObject>(core: RegistryCore, type: typeof resources.pods | typeof resources.resourcequotas, namespace: string): T[] {
-  const out: T[] = [];
-  for (const o of core.cache.objectsOf(core.info(type).prefix)) if (o.obj.metadata.namespace === namespace) out.push(o.obj as T);
-  return out;
-}
 
 /** `must specify limits.cpu for: a,b; requests.memory for: b`, or undefined when all is set */
 function missingConstraints(pod: Pod, restricted: readonly string[]): string | undefined {
@@ -48,13 +43,11 @@ const prettyPrint = (list: Record<string, string>): string =>
 
 /** Admit a pod being created against its namespace's quotas; throws the 403 when it may not. */
 export function admitPodQuota(core: RegistryCore, obj: KubeObject, namespace: string, name: string): void {
-  const quotas = inNamespace<ResourceQuota>(core, resources.resourcequotas, namespace);
+  const quotas = [...cachedObjects(core, resources.resourcequotas, namespace)];
   if (!quotas.length) return;
   const pod = obj as Pod;
   const refuse = (message: string): never => {
-    const err = forbidden(`pods "${name}" is forbidden: ${message}`);
-    err.status.details = { name, kind: 'pods' };
-    throw err;
+    throw podForbidden(name, message);
   };
   const pertinent = [...quotas].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '')).filter((q) => podMatchesQuota(pod, q));
   for (const q of pertinent) {
@@ -64,7 +57,7 @@ export function admitPodQuota(core: RegistryCore, obj: KubeObject, namespace: st
   }
   if (!pertinent.length) return;
   const delta = podQuotaUsage(pod);
-  const pods = inNamespace<Pod>(core, resources.pods, namespace);
+  const pods = [...cachedObjects(core, resources.pods, namespace)];
   for (const q of pertinent) {
     const hard = q.spec?.hard ?? {};
     const used = computeQuotaUsed(q, pods, core.clock.now());
