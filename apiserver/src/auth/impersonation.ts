@@ -9,8 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { badRequest } from '@kubesim/shared';
 import type { AuthorizationAttributes } from './authorizer.ts';
 import type { UserInfo } from '../registry/core.ts';
-
-const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
+import { SERVICE_ACCOUNT_PREFIX, serviceAccountGroups } from './serviceaccount-token.ts';
 
 export interface Impersonation {
   user: UserInfo;
@@ -40,7 +39,7 @@ export function impersonationOf(req: IncomingMessage): Impersonation | undefined
   if (username.startsWith(SERVICE_ACCOUNT_PREFIX)) {
     const [namespace = '', name = ''] = username.slice(SERVICE_ACCOUNT_PREFIX.length).split(':');
     checks.push({ verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace, name });
-    userGroups.push('system:serviceaccounts', `system:serviceaccounts:${namespace}`);
+    userGroups.push(...serviceAccountGroups(namespace));
   } else {
     checks.push({ verb: 'impersonate', group: '', resource: 'users', name: username });
   }

@@ -15,6 +15,12 @@ import type { UserInfo } from '../registry/core.ts';
 /** Kubernetes' default issuer, which is also the API's audience. */
 export const API_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
 
+/** the username prefix of a ServiceAccount: `system:serviceaccount:<namespace>:<name>` */
+export const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
+
+/** the groups every ServiceAccount of `namespace` is in (besides system:authenticated) */
+export const serviceAccountGroups = (namespace: string): string[] => ['system:serviceaccounts', `system:serviceaccounts:${namespace}`];
+
 export interface ServiceAccountRef {
   namespace: string;
   name: string;
@@ -85,7 +91,7 @@ export class ServiceAccountTokens {
       jti: randomUUID(),
       'kubernetes.io': { namespace: account.namespace, serviceaccount: { name: account.name, uid: account.uid } },
       nbf: now,
-      sub: `system:serviceaccount:${account.namespace}:${account.name}`,
+      sub: `${SERVICE_ACCOUNT_PREFIX}${account.namespace}:${account.name}`,
     };
     const signingInput = `${b64(JSON.stringify({ alg: 'ES256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
     const signature = sign('sha256', Buffer.from(signingInput), { key: this.privateKey, dsaEncoding: 'ieee-p1363' });
@@ -114,8 +120,8 @@ export class ServiceAccountTokens {
     const namespace = k8s?.namespace;
     const name = k8s?.serviceaccount?.name;
     const uid = k8s?.serviceaccount?.uid;
-    if (typeof namespace !== 'string' || typeof name !== 'string' || claims.sub !== `system:serviceaccount:${namespace}:${name}`) return undefined;
-    const user: UserInfo = { username: claims.sub, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'] };
+    if (typeof namespace !== 'string' || typeof name !== 'string' || claims.sub !== `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`) return undefined;
+    const user: UserInfo = { username: claims.sub, groups: [...serviceAccountGroups(namespace), 'system:authenticated'] };
     if (typeof uid === 'string') user.uid = uid;
     return user;
   }
